@@ -1,0 +1,80 @@
+// Package cgroups places containers in their cgroups and controls them,
+// over github.com/containerd/cgroups/v3 (cgroup1 and cgroup2), on v1, v2
+// and hybrid hosts.
+package cgroups
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	cg "github.com/containerd/cgroups/v3"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+// Manager is one container's cgroup.
+type Manager interface {
+	// Apply moves pid into the cgroup.
+	Apply(pid int) error
+	// Set writes resource limits.
+	Set(r *specs.LinuxResources) error
+	// Freeze freezes (true) or thaws (false) every process.
+	Freeze(frozen bool) error
+	// Pids lists every process in the cgroup and its children.
+	Pids() ([]int, error)
+	// Destroy removes the cgroup; its processes must be gone.
+	Destroy() error
+	// Path is the cgroup's path relative to each hierarchy's root.
+	Path() string
+	// Dirs is what a "cgroup" mount in the container shows.
+	Dirs() []Dir
+}
+
+// Dir is one hierarchy as the container sees it: Name is the directory
+// under /sys/fs/cgroup ("" on a pure v2 host), HostPath the container's
+// cgroup in it, Links the other names of a co-mounted hierarchy.
+type Dir struct {
+	Name     string
+	HostPath string
+	Links    []string
+}
+
+// Path turns config.json's cgroupsPath into a path below the hierarchy
+// roots. A relative path is taken from the root too, not from the
+// runtime's own cgroup, so containers never nest in the caller's cgroup.
+func CleanPath(cgroupsPath, id string) (string, error) {
+	if cgroupsPath == "" {
+		return "/" + id, nil
+	}
+	if strings.Count(cgroupsPath, ":") == 2 && !strings.HasPrefix(cgroupsPath, "/") {
+		return "", fmt.Errorf("cgroupsPath %q is a systemd slice:prefix:name path, but there is no systemd cgroup manager on this host", cgroupsPath)
+	}
+	p := path.Clean("/" + cgroupsPath)
+	if p == "/" {
+		return "", fmt.Errorf("cgroupsPath %q is the root cgroup", cgroupsPath)
+	}
+	return p, nil
+}
+
+// New creates the cgroup at p (from CleanPath) with the given resources.
+func New(p string, r *specs.LinuxResources) (Manager, error) {
+	switch cg.Mode() {
+	case cg.Unified:
+		return newV2(p, r)
+	case cg.Legacy, cg.Hybrid:
+		return newV1(p, r, cg.Mode() == cg.Hybrid)
+	}
+	return nil, fmt.Errorf("no cgroup filesystem is mounted at /sys/fs/cgroup")
+}
+
+// Load opens an existing cgroup at p. A cgroup that is already gone
+// loads as a manager whose operations find nothing.
+func Load(p string) (Manager, error) {
+	switch cg.Mode() {
+	case cg.Unified:
+		return loadV2(p)
+	case cg.Legacy, cg.Hybrid:
+		return loadV1(p, cg.Mode() == cg.Hybrid)
+	}
+	return nil, fmt.Errorf("no cgroup filesystem is mounted at /sys/fs/cgroup")
+}

@@ -1,0 +1,161 @@
+package cgroups
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/containerd/cgroups/v3/cgroup1"
+	"github.com/containerd/cgroups/v3/cgroup2"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+const unifiedRoot = "/sys/fs/cgroup/unified"
+
+// v1 is a cgroup on a v1 host; on a hybrid host it also holds the
+// container's cgroup in the cgroup2 hierarchy mounted at unified/.
+type v1 struct {
+	path    string
+	cg      cgroup1.Cgroup // nil when the cgroup is gone
+	unified *cgroup2.Manager
+}
+
+func newV1(p string, r *specs.LinuxResources, hybrid bool) (Manager, error) {
+	if r == nil {
+		r = &specs.LinuxResources{}
+	}
+	c, err := cgroup1.New(cgroup1.StaticPath(p), r)
+	if err != nil {
+		return nil, wrapErr("create cgroup "+p, err)
+	}
+	m := &v1{path: p, cg: c}
+	if hybrid {
+		u, err := cgroup2.NewManager(unifiedRoot, p, &cgroup2.Resources{})
+		if err != nil {
+			c.Delete()
+			return nil, wrapErr("create cgroup "+p+" in "+unifiedRoot, err)
+		}
+		m.unified = u
+	}
+	return m, nil
+}
+
+func loadV1(p string, hybrid bool) (Manager, error) {
+	m := &v1{path: p}
+	c, err := cgroup1.Load(cgroup1.StaticPath(p))
+	if err != nil && !errors.Is(err, cgroup1.ErrCgroupDeleted) {
+		return nil, wrapErr("load cgroup "+p, err)
+	}
+	m.cg = c
+	if hybrid {
+		if _, err := os.Stat(filepath.Join(unifiedRoot, p)); err == nil {
+			m.unified, _ = cgroup2.Load(p, cgroup2.WithMountpoint(unifiedRoot))
+		}
+	}
+	return m, nil
+}
+
+func (m *v1) Path() string { return m.path }
+
+func (m *v1) Apply(pid int) error {
+	if m.cg == nil {
+		return cgroup1.ErrCgroupDeleted
+	}
+	if err := m.cg.AddProc(uint64(pid)); err != nil {
+		return wrapErr("join cgroup "+m.path, err)
+	}
+	if m.unified != nil {
+		if err := m.unified.AddProc(uint64(pid)); err != nil {
+			return wrapErr("join cgroup "+m.path+" in "+unifiedRoot, err)
+		}
+	}
+	return nil
+}
+
+func (m *v1) Set(r *specs.LinuxResources) error {
+	if m.cg == nil || r == nil {
+		return nil
+	}
+	return wrapErr("set resources of cgroup "+m.path, m.cg.Update(r))
+}
+
+func (m *v1) Freeze(frozen bool) error {
+	if m.cg == nil {
+		return cgroup1.ErrCgroupDeleted
+	}
+	if frozen {
+		return wrapErr("freeze", m.cg.Freeze())
+	}
+	return wrapErr("thaw", m.cg.Thaw())
+}
+
+func (m *v1) Pids() ([]int, error) {
+	if m.cg == nil {
+		return nil, nil
+	}
+	var pids []int
+	for _, s := range m.cg.Subsystems() {
+		procs, err := m.cg.Processes(s.Name(), true)
+		if err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				continue
+			}
+			return nil, wrapErr("list processes of cgroup "+m.path, err)
+		}
+		for _, p := range procs {
+			if !slices.Contains(pids, p.Pid) {
+				pids = append(pids, p.Pid)
+			}
+		}
+		// one hierarchy lists them all; the freezer or pids one is enough
+		if s.Name() == cgroup1.Freezer || s.Name() == cgroup1.Pids {
+			break
+		}
+	}
+	return pids, nil
+}
+
+func (m *v1) Destroy() error {
+	if m.cg != nil {
+		if err := m.cg.Delete(); err != nil {
+			return wrapErr("remove cgroup "+m.path, err)
+		}
+	}
+	if m.unified != nil {
+		if err := m.unified.Delete(); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return wrapErr("remove cgroup "+m.path+" in "+unifiedRoot, err)
+		}
+	}
+	return nil
+}
+
+func (m *v1) Dirs() []Dir {
+	var dirs []Dir
+	if m.cg == nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	for _, s := range m.cg.Subsystems() {
+		p, ok := s.(interface{ Path(string) string })
+		if !ok {
+			continue
+		}
+		root := p.Path("/")
+		if seen[root] {
+			continue
+		}
+		seen[root] = true
+		name := filepath.Base(root)
+		d := Dir{Name: name, HostPath: p.Path(m.path)}
+		if strings.Contains(name, ",") {
+			d.Links = strings.Split(name, ",")
+		}
+		dirs = append(dirs, d)
+	}
+	if m.unified != nil {
+		dirs = append(dirs, Dir{Name: "unified", HostPath: filepath.Join(unifiedRoot, m.path)})
+	}
+	return dirs
+}

@@ -1,0 +1,174 @@
+package libcontainer
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"time"
+)
+
+// Container is one container under a state root. Its methods are the CLI
+// verbs; each one that changes the container takes its lock first.
+type Container struct {
+	root  string
+	id    string
+	dir   string
+	state *State // nil while the container is being created
+	lock  *os.File
+	// init is set only in the process that created the container, which
+	// can wait for it (`run` in the foreground).
+	init    *os.Process
+	initCmd *exec.Cmd
+	fifo    *os.File
+}
+
+var validID = regexp.MustCompile(`^[A-Za-z0-9_+.-]+$`)
+
+// ValidateID keeps ids to names that cannot escape --root.
+func ValidateID(id string) error {
+	if id == "" || len(id) > 1024 || id == "." || id == ".." || !validID.MatchString(id) {
+		return fmt.Errorf("%w %q: use letters, digits and _ + - . only", ErrInvalidID, id)
+	}
+	return nil
+}
+
+// ID is the container's id.
+func (c *Container) ID() string { return c.id }
+
+// State is what the runtime keeps about the container (nil while creating).
+func (c *Container) State() *State { return c.state }
+
+// Load opens the container id under root.
+func Load(root, id string) (*Container, error) {
+	if err := ValidateID(id); err != nil {
+		return nil, err
+	}
+	c := &Container{root: root, id: id, dir: filepath.Join(root, id)}
+	if err := c.refresh(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Container) refresh() error {
+	st, err := loadState(c.dir)
+	if err != nil {
+		return err
+	}
+	if st == nil {
+		if _, err := os.Stat(c.dir); os.IsNotExist(err) {
+			return notExist(c.id)
+		}
+	}
+	c.state = st
+	return nil
+}
+
+// List loads every container under root, sorted by id.
+func List(root string) ([]*Container, error) {
+	entries, err := os.ReadDir(root)
+	if os.IsNotExist(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var list []*Container
+	for _, e := range entries {
+		if !e.IsDir() || ValidateID(e.Name()) != nil {
+			continue
+		}
+		c, err := Load(root, e.Name())
+		if errors.Is(err, ErrNotExist) {
+			continue // deleted while we looked
+		}
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, c)
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].id < list[j].id })
+	return list, nil
+}
+
+// Status derives the status from what is true now: whether the init
+// lives, whether it still waits on the exec fifo, whether it is frozen.
+func (c *Container) Status() Status {
+	if c.state == nil {
+		return Creating
+	}
+	if !alive(c.state.Pid, c.state.InitStartTime) {
+		return Stopped
+	}
+	if _, err := os.Lstat(filepath.Join(c.dir, fifoFile)); err == nil {
+		return Created
+	}
+	if c.frozen() {
+		return Paused
+	}
+	return Running
+}
+
+// frozen reads the init's freezer state without loading a cgroup manager.
+func (c *Container) frozen() bool {
+	for _, p := range []string{
+		filepath.Join("/sys/fs/cgroup/freezer", c.state.CgroupPath, "freezer.state"),
+	} {
+		if data, err := os.ReadFile(p); err == nil {
+			return string(data) == "FROZEN\n" || string(data) == "FREEZING\n"
+		}
+	}
+	if data, err := os.ReadFile(filepath.Join("/sys/fs/cgroup", c.state.CgroupPath, "cgroup.freeze")); err == nil {
+		return string(data) == "1\n"
+	}
+	return false
+}
+
+// Lock takes the container's lock and re-reads its state, which another
+// command may have changed while we waited.
+func (c *Container) Lock() error {
+	if c.lock != nil {
+		return nil
+	}
+	f, err := lockDir(c.dir)
+	if os.IsNotExist(err) {
+		return notExist(c.id)
+	}
+	if err != nil {
+		return err
+	}
+	c.lock = f
+	if err := c.refresh(); err != nil {
+		c.Unlock()
+		return err
+	}
+	return nil
+}
+
+// Unlock releases the lock.
+func (c *Container) Unlock() {
+	if c.lock != nil {
+		c.lock.Close()
+		c.lock = nil
+	}
+}
+
+// Created is when create finished.
+func (c *Container) Created() time.Time {
+	if c.state == nil {
+		return time.Time{}
+	}
+	return c.state.Created
+}
+
+// pidAlive is the init's pid if it still runs, else 0.
+func (c *Container) pidAlive() int {
+	if c.state != nil && alive(c.state.Pid, c.state.InitStartTime) {
+		return c.state.Pid
+	}
+	return 0
+}

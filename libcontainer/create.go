@@ -1,0 +1,227 @@
+package libcontainer
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"myrunc/libcontainer/cgroups"
+	"myrunc/libcontainer/handshake"
+	"myrunc/libcontainer/hooks"
+	"myrunc/libcontainer/rootfs"
+)
+
+// CreateOpts is what `create` and `run` pass to Create.
+type CreateOpts struct {
+	Bundle       string
+	Spec         *specs.Spec // already validated (spec.Load)
+	PidFile      string
+	NoPivot      bool
+	NoNewKeyring bool
+	PreserveFds  int
+	// Stdio of the container; nil means ours.
+	Stdin, Stdout, Stderr *os.File
+	// KeepFifo keeps the exec fifo open so the caller can start the
+	// container without reopening it (`run`).
+	KeepFifo bool
+	// Timings, if set, receives the init's per-step durations.
+	Timings func([]handshake.StepTime)
+}
+
+// Create makes container id under root: its state directory, cgroup and
+// init, which it drives through the handshake until the init waits,
+// blocked before the user process, for Start. On any failure everything
+// made so far is undone.
+func Create(root, id string, o *CreateOpts) (_ *Container, err error) {
+	if err := ValidateID(id); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(root, 0o711); err != nil {
+		return nil, err
+	}
+	c := &Container{root: root, id: id, dir: filepath.Join(root, id)}
+	if err := os.Mkdir(c.dir, 0o711); err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return nil, fmt.Errorf("container %q %w", id, ErrExist)
+		}
+		return nil, err
+	}
+	rb := &rollback{dir: c.dir}
+	defer func() {
+		if err != nil {
+			rb.run()
+			c.Unlock()
+		}
+	}()
+	if err := c.Lock(); err != nil {
+		return nil, err
+	}
+	p, st, err := c.createInit(o, rb)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.save(c.dir); err != nil {
+		return nil, err
+	}
+	c.state = st
+	if o.PidFile != "" {
+		if err := writePidFile(o.PidFile, st.Pid); err != nil {
+			return nil, err
+		}
+	}
+	p.sock.Close()
+	if o.KeepFifo {
+		c.fifo = p.fifo
+	} else {
+		p.fifo.Close()
+	}
+	c.init = p.cmd.Process
+	c.initCmd = p.cmd
+	return c, nil
+}
+
+func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *State, error) {
+	s := o.Spec
+	if s.Linux == nil {
+		s.Linux = &specs.Linux{}
+	}
+	ns, err := planNamespaces(s)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer ns.close()
+	cgPath, err := cgroups.CleanPath(s.Linux.CgroupsPath, c.id)
+	if err != nil {
+		return nil, nil, fmt.Errorf("linux.cgroupsPath: %w", err)
+	}
+	// spawn first: the init's Go runtime starts while we make its cgroup
+	t0 := time.Now()
+	p, err := spawn(c.dir, o, ns)
+	if err != nil {
+		return nil, nil, err
+	}
+	slog.Debug("phase", "spawn", time.Since(t0))
+	rb.init = p
+	mgr, err := cgroups.New(cgPath, cgroupResources(s))
+	if err != nil {
+		return nil, nil, err
+	}
+	rb.cgroup = mgr
+	slog.Debug("phase", "cgroupNew", time.Since(t0))
+	pid := p.cmd.Process.Pid
+	if err := mgr.Apply(pid); err != nil {
+		return nil, nil, err
+	}
+	_, start, err := procStat(pid)
+	if err != nil {
+		return nil, nil, fmt.Errorf("container init exited early: %w", err)
+	}
+	plan, err := rootfs.MakePlan(rootfs.Input{Spec: s, Bundle: o.Bundle, InUserNS: ns.newUser,
+		Cgroups: cgroupDirs(mgr), HasKcore: exists("/proc/kcore")})
+	if err != nil {
+		return nil, nil, err
+	}
+	st := &State{ID: c.id, Pid: pid, Bundle: o.Bundle, Rootfs: s.Root.Path, InitStartTime: start,
+		Annotations: s.Annotations, CgroupPath: cgPath, OwnMountNs: ns.ownMount, Config: s,
+		Owner: strconv.Itoa(os.Geteuid())}
+	cfg := &handshake.Config{ID: c.id, Bundle: o.Bundle, Spec: s, Pid: pid, NoPivot: o.NoPivot,
+		NoNewKeyring: o.NoNewKeyring, PreserveFds: o.PreserveFds, UnshareCgroupNs: ns.unshareCgroup,
+		InUserNS: ns.newUser, Plan: plan}
+	slog.Debug("phase", "plan", time.Since(t0))
+	if err := c.handshake(p.sock, cfg, o); err != nil {
+		return nil, nil, err
+	}
+	slog.Debug("phase", "ready", time.Since(t0))
+	st.Created = time.Now().UTC()
+	return p, st, nil
+}
+
+// handshake drives the init until it is Ready.
+func (c *Container) handshake(sock *handshake.Parent, cfg *handshake.Config, o *CreateOpts) error {
+	if err := sock.SendConfig(cfg); err != nil {
+		return err
+	}
+	for {
+		msg, err := sock.Next()
+		if err != nil {
+			return err
+		}
+		switch m := msg.(type) {
+		case *handshake.HooksRequest:
+			state := &specs.State{Version: specs.Version, ID: c.id, Status: specs.StateCreating,
+				Pid: cfg.Pid, Bundle: cfg.Bundle, Annotations: cfg.Spec.Annotations}
+			for _, k := range []hooks.Kind{hooks.Prestart, hooks.CreateRuntime} {
+				if err := hooks.Run(cfg.Spec.Hooks, k, state); err != nil {
+					return err
+				}
+			}
+			if err := sock.AckHooks(); err != nil {
+				return err
+			}
+		case *handshake.Ready:
+			if o.Timings != nil {
+				o.Timings(m.Steps)
+			}
+			return nil
+		}
+	}
+}
+
+func cgroupDirs(m cgroups.Manager) []rootfs.CgroupDir {
+	var out []rootfs.CgroupDir
+	for _, d := range m.Dirs() {
+		out = append(out, rootfs.CgroupDir{Name: d.Name, HostPath: d.HostPath, Links: d.Links})
+	}
+	return out
+}
+
+func exists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// writePidFile writes the pid atomically, so a reader never sees it half written.
+func writePidFile(path string, pid int) error {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return err
+	}
+	tmp := filepath.Join(filepath.Dir(abs), "."+filepath.Base(abs)+".tmp")
+	if err := os.WriteFile(tmp, []byte(strconv.Itoa(pid)), 0o644); err != nil {
+		return fmt.Errorf("write pid file: %w", err)
+	}
+	if err := os.Rename(tmp, abs); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write pid file: %w", err)
+	}
+	return nil
+}
+
+// rollback undoes a failed create: no process, cgroup or state is left.
+type rollback struct {
+	dir    string
+	init   *initProcess
+	cgroup cgroups.Manager
+}
+
+func (r *rollback) run() {
+	if r.init != nil {
+		r.init.kill()
+		r.init.sock.Close()
+		r.init.fifo.Close()
+	}
+	if r.cgroup != nil {
+		r.cgroup.Destroy()
+	}
+	os.RemoveAll(r.dir)
+}
+
+// PrewarmCgroups lets the kernel's cgroup-migration start-up cost overlap
+// with the rest of create; call it as early as possible.
+func PrewarmCgroups() { cgroups.Prewarm() }

@@ -1,0 +1,124 @@
+package libcontainer
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/moby/sys/mountinfo"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+
+	"myrunc/libcontainer/cgroups"
+	"myrunc/libcontainer/hooks"
+)
+
+// killTimeout bounds how long delete waits for SIGKILLed processes.
+const killTimeout = 10 * time.Second
+
+// Delete removes a stopped (or created) container: its processes, cgroup
+// and state, then runs the poststop hooks. With force a running or
+// paused container is killed first.
+func (c *Container) Delete(force bool) error {
+	if err := c.Lock(); err != nil {
+		return err
+	}
+	defer c.Unlock()
+	st := c.Status()
+	if st == Creating {
+		return &stateError{"delete", c.id, st}
+	}
+	if !st.allows("delete") && !force {
+		return fmt.Errorf("cannot delete container %q that is not stopped: it is %s (use --force)", c.id, st)
+	}
+	m, err := cgroups.Load(c.state.CgroupPath)
+	if err != nil {
+		return err
+	}
+	if err := c.killAll(m); err != nil {
+		return err
+	}
+	if err := c.destroy(m); err != nil {
+		return err
+	}
+	state := c.OCIState()
+	state.Status = specs.StateStopped
+	if err := hooks.Run(c.state.Config.Hooks, hooks.Poststop, state); err != nil {
+		slog.Warn("poststop hook failed", "container", c.id, "error", err)
+	}
+	return nil
+}
+
+// killAll SIGKILLs every process of the container and waits until the
+// init is gone. A frozen cgroup is thawed so the kill can land.
+func (c *Container) killAll(m cgroups.Manager) error {
+	if c.frozen() {
+		m.Freeze(false)
+	}
+	if c.pidAlive() != 0 {
+		signalProcess(c.state.Pid, unix.SIGKILL)
+	}
+	// without a pid namespace, other processes outlive the init
+	pids, err := m.Pids()
+	if err != nil {
+		return err
+	}
+	for _, pid := range pids {
+		signalProcess(pid, unix.SIGKILL)
+	}
+	if c.initCmd != nil {
+		c.initCmd.Wait()
+	}
+	if !waitGone(c.state.Pid, c.state.InitStartTime, killTimeout) {
+		return fmt.Errorf("container %q: init (pid %d) did not die after SIGKILL", c.id, c.state.Pid)
+	}
+	return nil
+}
+
+// destroy removes what create made: cgroup, leftover host mounts, state.
+func (c *Container) destroy(m cgroups.Manager) error {
+	var err error
+	deadline := time.Now().Add(killTimeout)
+	for {
+		err = m.Destroy()
+		if err == nil || time.Now().After(deadline) {
+			break
+		}
+		// exiting processes leave the cgroup a moment after they die
+		pids, _ := m.Pids()
+		for _, pid := range pids {
+			signalProcess(pid, unix.SIGKILL)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err != nil {
+		return err
+	}
+	if !c.state.OwnMountNs {
+		unmountUnder(c.state.Rootfs)
+	}
+	return os.RemoveAll(c.dir)
+}
+
+// unmountUnder detaches the mounts a container without its own mount
+// namespace left on the host under its rootfs, deepest first.
+func unmountUnder(rootfs string) {
+	mounts, err := mountinfo.GetMounts(mountinfo.PrefixFilter(rootfs))
+	if err != nil {
+		return
+	}
+	var points []string
+	for _, m := range mounts {
+		if m.Mountpoint != rootfs && strings.HasPrefix(m.Mountpoint, rootfs+"/") {
+			points = append(points, m.Mountpoint)
+		}
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(points)))
+	for _, p := range points {
+		unix.Unmount(filepath.Clean(p), unix.MNT_DETACH)
+	}
+}

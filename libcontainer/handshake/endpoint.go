@@ -1,0 +1,130 @@
+package handshake
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"syscall"
+)
+
+// Pair makes the socketpair: the parent keeps the first end, the init gets
+// the second as SyncFd.
+func Pair() (parent *Parent, child *os.File, err error) {
+	fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, nil, os.NewSyscallError("socketpair", err)
+	}
+	return NewParent(os.NewFile(uintptr(fds[0]), "sync-parent")), os.NewFile(uintptr(fds[1]), "sync-child"), nil
+}
+
+// Parent is the runtime's end. Its methods are the only messages a
+// runtime may send; Next enforces what the init may send back.
+type Parent struct {
+	c       conn
+	allowed []Kind
+}
+
+// NewParent wraps an open socket.
+func NewParent(f *os.File) *Parent {
+	return &Parent{c: conn{f}}
+}
+
+// SendConfig starts the protocol.
+func (p *Parent) SendConfig(cfg *Config) error {
+	if p.allowed != nil {
+		return errors.New("handshake: Config sent twice")
+	}
+	p.allowed = []Kind{KindHooksRequest, KindReady, KindError}
+	return p.c.send(KindConfig, cfg)
+}
+
+// Next returns the next message from the init: *HooksRequest or *Ready.
+// An Error message is returned as an *InitError error; the init closing
+// the socket early is an error that says so.
+func (p *Parent) Next() (any, error) {
+	k, body, err := p.c.recv()
+	if err != nil {
+		// ECONNRESET: the init died with our Config still unread.
+		if errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) {
+			return nil, errors.New("container init exited before it was ready")
+		}
+		return nil, err
+	}
+	if !slices.Contains(p.allowed, k) {
+		return nil, fmt.Errorf("handshake: unexpected %s from init", k)
+	}
+	switch k {
+	case KindHooksRequest:
+		p.allowed = []Kind{KindError}
+		return &HooksRequest{}, nil
+	case KindReady:
+		p.allowed = nil
+		var r Ready
+		return &r, decode(k, body, &r)
+	default: // KindError
+		var ie InitError
+		if err := decode(k, body, &ie); err != nil {
+			return nil, err
+		}
+		return nil, &ie
+	}
+}
+
+// AckHooks answers a HooksRequest.
+func (p *Parent) AckHooks() error {
+	if !slices.Equal(p.allowed, []Kind{KindError}) {
+		return errors.New("handshake: HooksDone without a HooksRequest")
+	}
+	p.allowed = []Kind{KindReady, KindError}
+	return p.c.send(KindHooksDone, HooksDone{})
+}
+
+// Close closes the parent's end.
+func (p *Parent) Close() error { return p.c.f.Close() }
+
+// Child is the init's end.
+type Child struct {
+	c conn
+}
+
+// NewChild wraps the inherited socket.
+func NewChild(f *os.File) *Child { return &Child{c: conn{f}} }
+
+// RecvConfig reads the first message.
+func (c *Child) RecvConfig() (*Config, error) {
+	k, body, err := c.c.recv()
+	if err != nil {
+		return nil, fmt.Errorf("handshake: waiting for config: %w", err)
+	}
+	if k != KindConfig {
+		return nil, fmt.Errorf("handshake: expected Config, got %s", k)
+	}
+	var cfg Config
+	return &cfg, decode(k, body, &cfg)
+}
+
+// RequestHooks asks the parent to run its hooks and blocks until it did.
+func (c *Child) RequestHooks() error {
+	if err := c.c.send(KindHooksRequest, HooksRequest{}); err != nil {
+		return err
+	}
+	k, _, err := c.c.recv()
+	if err != nil {
+		return fmt.Errorf("handshake: waiting for hooks: %w", err)
+	}
+	if k != KindHooksDone {
+		return fmt.Errorf("handshake: expected HooksDone, got %s", k)
+	}
+	return nil
+}
+
+// Ready tells the parent the init waits for start.
+func (c *Child) Ready(r *Ready) error { return c.c.send(KindReady, r) }
+
+// Fail reports the init's failure; the init exits afterwards.
+func (c *Child) Fail(e *InitError) error { return c.c.send(KindError, e) }
+
+// Close closes the init's end.
+func (c *Child) Close() error { return c.c.f.Close() }

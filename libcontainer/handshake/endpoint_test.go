@@ -1,0 +1,106 @@
+package handshake
+
+import (
+	"errors"
+	"syscall"
+	"testing"
+)
+
+func pair(t *testing.T) (*Parent, *Child) {
+	t.Helper()
+	p, cf, err := Pair()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := NewChild(cf)
+	t.Cleanup(func() { p.Close(); c.Close() })
+	return p, c
+}
+
+func TestFullExchange(t *testing.T) {
+	p, c := pair(t)
+	done := make(chan error, 1)
+	go func() {
+		cfg, err := c.RecvConfig()
+		if err == nil && cfg.ID != "ctr" {
+			err = errors.New("wrong id " + cfg.ID)
+		}
+		if err == nil {
+			err = c.RequestHooks()
+		}
+		if err == nil {
+			err = c.Ready(&Ready{Steps: []StepTime{{"mounts", 5}}})
+		}
+		done <- err
+	}()
+	if err := p.SendConfig(&Config{ID: "ctr"}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := p.Next()
+	if _, ok := m.(*HooksRequest); !ok || err != nil {
+		t.Fatalf("want HooksRequest, got %T %v", m, err)
+	}
+	if err := p.AckHooks(); err != nil {
+		t.Fatal(err)
+	}
+	m, err = p.Next()
+	r, ok := m.(*Ready)
+	if !ok || err != nil || len(r.Steps) != 1 || r.Steps[0].Name != "mounts" {
+		t.Fatalf("want Ready, got %#v %v", m, err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestInitErrorKeepsErrno(t *testing.T) {
+	p, c := pair(t)
+	go func() {
+		c.RecvConfig()
+		c.Fail(NewInitError("mounts", &wrapErr{syscall.ENOENT}))
+	}()
+	p.SendConfig(&Config{})
+	_, err := p.Next()
+	if !errors.Is(err, syscall.ENOENT) {
+		t.Fatalf("errno lost: %v", err)
+	}
+	var ie *InitError
+	if !errors.As(err, &ie) || ie.Step != "mounts" {
+		t.Fatalf("step lost: %v", err)
+	}
+}
+
+type wrapErr struct{ e error }
+
+func (w *wrapErr) Error() string { return "mount /x: " + w.e.Error() }
+func (w *wrapErr) Unwrap() error { return w.e }
+
+func TestOutOfOrderIsAnError(t *testing.T) {
+	p, c := pair(t)
+	go func() {
+		c.RecvConfig()
+		c.RequestHooks() // parent never answers; a second request is out of order
+	}()
+	p.SendConfig(&Config{})
+	if _, err := p.Next(); err != nil {
+		t.Fatal(err)
+	}
+	// A second HooksRequest (or Ready) before AckHooks must be rejected.
+	go c.c.send(KindHooksRequest, HooksRequest{})
+	if _, err := p.Next(); err == nil {
+		t.Fatal("out-of-order message accepted")
+	}
+	if err := (&Parent{c: p.c}).AckHooks(); err == nil {
+		t.Fatal("AckHooks without a request accepted")
+	}
+}
+
+func TestEarlyExitIsReadable(t *testing.T) {
+	p, c := pair(t)
+	p.SendConfig(&Config{})
+	c.Close()
+	_, err := p.Next()
+	if err == nil || err.Error() != "container init exited before it was ready" {
+		t.Fatalf("got %v", err)
+	}
+}

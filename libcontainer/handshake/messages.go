@@ -1,0 +1,89 @@
+// Package handshake is the one vocabulary shared by the runtime (parent) and
+// the container's init (child): typed messages over one socketpair, with a
+// table of which message may come next, so that a message out of order is
+// an error, never a hang.
+package handshake
+
+import (
+	"strconv"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"myrunc/libcontainer/rootfs"
+)
+
+// Kind names a message on the wire.
+type Kind byte
+
+const (
+	KindConfig       Kind = iota + 1 // P→C: everything the init needs
+	KindHooksRequest                 // C→P: namespaces and mounts ready, run prestart/createRuntime
+	KindHooksDone                    // P→C: hooks ran
+	KindReady                        // C→P: blocked before exec, waiting on the fifo
+	KindError                        // C→P: the init failed; it exits after sending
+)
+
+func (k Kind) String() string {
+	switch k {
+	case KindConfig:
+		return "Config"
+	case KindHooksRequest:
+		return "HooksRequest"
+	case KindHooksDone:
+		return "HooksDone"
+	case KindReady:
+		return "Ready"
+	case KindError:
+		return "Error"
+	}
+	return "Kind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// Fixed descriptor numbers in the init. Preserved fds (create
+// --preserve-fds) arrive from FirstPreservedFd on and are moved down to 3
+// just before exec, so the container sees them where runc puts them.
+const (
+	SyncFd           = 3
+	FifoFd           = 4
+	FirstPreservedFd = 5
+)
+
+// Config is what the init needs to turn itself into the container.
+type Config struct {
+	ID     string      `json:"id"`
+	Bundle string      `json:"bundle"`
+	Spec   *specs.Spec `json:"spec"`
+	// Pid is the init's pid as the runtime sees it (it is 1 in a new pid
+	// namespace), for the state given to in-container hooks.
+	Pid          int  `json:"pid"`
+	NoPivot      bool `json:"noPivot,omitempty"`
+	NoNewKeyring bool `json:"noNewKeyring,omitempty"`
+	PreserveFds  int  `json:"preserveFds,omitempty"`
+	// Namespaces the init must create itself, after it has set up its
+	// mounts (e.g. a cgroup namespace must be created once the init is
+	// already in its cgroup).
+	UnshareCgroupNs bool `json:"unshareCgroupNs,omitempty"`
+	// InUserNS: the init is in a new user namespace, so device nodes are
+	// bind-mounted from the host rather than created.
+	InUserNS bool `json:"inUserNS,omitempty"`
+	// Plan is the rootfs set-up, computed and checked by the parent.
+	Plan *rootfs.Plan `json:"plan"`
+}
+
+// HooksRequest asks the parent to run the prestart and createRuntime hooks.
+type HooksRequest struct{}
+
+// HooksDone answers a HooksRequest.
+type HooksDone struct{}
+
+// Ready says the init waits for start; Steps holds how long each init step
+// took, in microseconds, in order.
+type Ready struct {
+	Steps []StepTime `json:"steps,omitempty"`
+}
+
+// StepTime is one init step's duration.
+type StepTime struct {
+	Name string `json:"name"`
+	Us   int64  `json:"us"`
+}

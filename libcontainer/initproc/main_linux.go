@@ -1,0 +1,64 @@
+// Package initproc is the container's side of create: `myrunc init` runs
+// here, in the new namespaces, receives its Config over the handshake
+// socket, turns itself into the container step by step and execs the
+// user process. It never imports the runtime side (libcontainer).
+package initproc
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"time"
+
+	"myrunc/libcontainer/handshake"
+)
+
+// Main is `myrunc init`. It returns only if the init could not even reach
+// its parent; otherwise it execs or exits.
+func Main() {
+	// Capabilities, no_new_privs and seccomp are per thread: every step
+	// and the final execve must run on this one.
+	runtime.LockOSThread()
+	child := handshake.NewChild(os.NewFile(handshake.SyncFd, "sync"))
+	cfg, err := child.RecvConfig()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "myrunc init:", err)
+		os.Exit(1)
+	}
+	s := &initState{cfg: cfg, spec: cfg.Spec, child: child}
+	name, err := s.runSteps(beforeReady)
+	if err != nil {
+		child.Fail(handshake.NewInitError(name, err))
+		os.Exit(1)
+	}
+	// After Ready the parent may be gone: failures go to the container's
+	// stderr, as nobody else is left to read them.
+	name, err = s.runSteps(afterReady)
+	fmt.Fprintf(os.Stderr, "myrunc init: %s: %v\n", name, err)
+	os.Exit(exitCodeFor(err))
+}
+
+type initState struct {
+	cfg      *handshake.Config
+	spec     *specsSpec
+	child    *handshake.Child
+	execPath string
+	timings  []handshake.StepTime
+}
+
+type step struct {
+	name string
+	fn   func(*initState) error
+}
+
+// runSteps runs steps in order and returns the failing step's name.
+func (s *initState) runSteps(steps []step) (string, error) {
+	for _, st := range steps {
+		t := time.Now()
+		if err := st.fn(s); err != nil {
+			return st.name, err
+		}
+		s.timings = append(s.timings, handshake.StepTime{Name: st.name, Us: time.Since(t).Microseconds()})
+	}
+	return "", nil
+}

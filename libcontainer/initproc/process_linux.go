@@ -1,0 +1,179 @@
+package initproc
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+
+	"myrunc/libcontainer/handshake"
+)
+
+var rlimitNames = map[string]int{
+	"RLIMIT_AS": unix.RLIMIT_AS, "RLIMIT_CORE": unix.RLIMIT_CORE, "RLIMIT_CPU": unix.RLIMIT_CPU,
+	"RLIMIT_DATA": unix.RLIMIT_DATA, "RLIMIT_FSIZE": unix.RLIMIT_FSIZE, "RLIMIT_LOCKS": unix.RLIMIT_LOCKS,
+	"RLIMIT_MEMLOCK": unix.RLIMIT_MEMLOCK, "RLIMIT_MSGQUEUE": unix.RLIMIT_MSGQUEUE, "RLIMIT_NICE": unix.RLIMIT_NICE,
+	"RLIMIT_NOFILE": unix.RLIMIT_NOFILE, "RLIMIT_NPROC": unix.RLIMIT_NPROC, "RLIMIT_RSS": unix.RLIMIT_RSS,
+	"RLIMIT_RTPRIO": unix.RLIMIT_RTPRIO, "RLIMIT_RTTIME": unix.RLIMIT_RTTIME, "RLIMIT_SIGPENDING": unix.RLIMIT_SIGPENDING,
+	"RLIMIT_STACK": unix.RLIMIT_STACK,
+}
+
+func setRlimits(s *initState) error {
+	for _, r := range s.spec.Process.Rlimits {
+		res, ok := rlimitNames[r.Type]
+		if !ok {
+			return fmt.Errorf("unknown rlimit %q", r.Type)
+		}
+		// unix.Setrlimit also tells the Go runtime not to restore its own
+		// RLIMIT_NOFILE at exec
+		if err := unix.Setrlimit(res, &unix.Rlimit{Cur: r.Soft, Max: r.Hard}); err != nil {
+			return fmt.Errorf("setrlimit %s (soft %d, hard %d): %w", r.Type, r.Soft, r.Hard, err)
+		}
+	}
+	return nil
+}
+
+func setOomScoreAdj(s *initState) error {
+	if s.spec.Process.OOMScoreAdj == nil {
+		return nil
+	}
+	v := strconv.Itoa(*s.spec.Process.OOMScoreAdj)
+	if err := os.WriteFile("/proc/self/oom_score_adj", []byte(v), 0); err != nil {
+		return fmt.Errorf("set oom_score_adj to %s: %w", v, err)
+	}
+	return nil
+}
+
+func changeDir(s *initState) error {
+	cwd := s.spec.Process.Cwd
+	if cwd == "" {
+		cwd = "/"
+	}
+	if err := unix.Chdir(cwd); err != nil {
+		return &os.PathError{Op: "chdir to cwd", Path: cwd, Err: err}
+	}
+	return nil
+}
+
+func setNoNewPrivs(s *initState) error {
+	if !s.spec.Process.NoNewPrivileges {
+		return nil
+	}
+	return os.NewSyscallError("prctl(PR_SET_NO_NEW_PRIVS)", unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+}
+
+// findExecutable resolves args[0] now, so that a missing or
+// non-executable command fails `create`, with the words Docker maps to
+// exit codes 127 and 126.
+func findExecutable(s *initState) error {
+	name := s.spec.Process.Args[0]
+	p, err := lookPath(name, getenv(s.spec.Process.Env, "PATH"))
+	if err != nil {
+		return err
+	}
+	s.execPath = p
+	return nil
+}
+
+// ExecError is a command that cannot be run; its text is what engines match.
+type ExecError struct {
+	Name string
+	Err  error
+}
+
+var errNotFound = errors.New("executable file not found in $PATH")
+
+func (e *ExecError) Error() string { return fmt.Sprintf("exec: %q: %v", e.Name, e.Err) }
+func (e *ExecError) Unwrap() error { return e.Err }
+
+func lookPath(name, path string) (string, error) {
+	if strings.Contains(name, "/") {
+		if err := checkExecutable(name); err != nil {
+			return "", &ExecError{name, err}
+		}
+		return name, nil
+	}
+	if path == "" {
+		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+	}
+	var denied error
+	for _, dir := range filepath.SplitList(path) {
+		if dir == "" {
+			dir = "."
+		}
+		p := filepath.Join(dir, name)
+		err := checkExecutable(p)
+		if err == nil {
+			return p, nil
+		}
+		if errors.Is(err, unix.EACCES) && denied == nil {
+			denied = err
+		}
+	}
+	if denied != nil {
+		return "", &ExecError{name, denied}
+	}
+	return "", &ExecError{name, errNotFound}
+}
+
+// checkExecutable fails with an *os.PathError carrying ENOENT or EACCES.
+func checkExecutable(p string) error {
+	st, err := os.Stat(p)
+	if err != nil {
+		return err
+	}
+	if st.IsDir() {
+		return &os.PathError{Op: "exec", Path: p, Err: unix.EACCES}
+	}
+	if err := unix.Access(p, unix.X_OK); err != nil {
+		return &os.PathError{Op: "exec", Path: p, Err: err}
+	}
+	return nil
+}
+
+func getenv(env []string, key string) string {
+	for i := len(env) - 1; i >= 0; i-- {
+		if k, v, ok := strings.Cut(env[i], "="); ok && k == key {
+			return v
+		}
+	}
+	return ""
+}
+
+// execProcess becomes the user process: umask, the preserved fds moved
+// down to 3, every other descriptor closed on exec (no host fd may reach
+// the container), then execve.
+func execProcess(s *initState) error {
+	umask := 0o022
+	if u := s.spec.Process.User.Umask; u != nil {
+		umask = int(*u)
+	}
+	unix.Umask(umask)
+	n := s.cfg.PreserveFds
+	for i := 0; i < n; i++ {
+		if err := unix.Dup3(handshake.FirstPreservedFd+i, 3+i, 0); err != nil {
+			return os.NewSyscallError("dup3 preserved fd", err)
+		}
+	}
+	if err := unix.CloseRange(uint(3+n), ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
+		return os.NewSyscallError("close_range", err)
+	}
+	err := unix.Exec(s.execPath, s.spec.Process.Args, s.spec.Process.Env)
+	return &ExecError{s.spec.Process.Args[0], &os.PathError{Op: "exec", Path: s.execPath, Err: err}}
+}
+
+// exitCodeFor is the init's exit status after a failure past Ready,
+// following the shell's convention for commands that cannot run.
+func exitCodeFor(err error) int {
+	switch {
+	case errors.Is(err, unix.ENOENT):
+		return 127
+	case errors.Is(err, unix.EACCES):
+		return 126
+	}
+	return 1
+}

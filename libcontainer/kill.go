@@ -1,0 +1,51 @@
+package libcontainer
+
+import (
+	"fmt"
+
+	"golang.org/x/sys/unix"
+
+	"myrunc/libcontainer/cgroups"
+)
+
+// Signal sends sig to the container's init, or with all to every process
+// in its cgroup.
+func (c *Container) Signal(sig unix.Signal, all bool) error {
+	if err := c.Lock(); err != nil {
+		return err
+	}
+	defer c.Unlock()
+	st := c.Status()
+	if !st.allows("kill") {
+		return fmt.Errorf("cannot kill container %q: %w", c.id, ErrNotRunning)
+	}
+	if all {
+		return c.signalAll(sig)
+	}
+	if err := unix.Kill(c.state.Pid, sig); err != nil {
+		return fmt.Errorf("signal %d to container %q init (pid %d): %w", sig, c.id, c.state.Pid, err)
+	}
+	return nil
+}
+
+// signalAll signals every process in the cgroup. A paused container gets
+// SIGCONT too for signals it could not act on while frozen.
+func (c *Container) signalAll(sig unix.Signal) error {
+	m, err := cgroups.Load(c.state.CgroupPath)
+	if err != nil {
+		return err
+	}
+	pids, err := m.Pids()
+	if err != nil {
+		return err
+	}
+	if len(pids) == 0 {
+		pids = []int{c.state.Pid}
+	}
+	for _, pid := range pids {
+		if err := signalProcess(pid, sig); err != nil {
+			return fmt.Errorf("signal %d to pid %d: %w", sig, pid, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,110 @@
+package libcontainer
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+)
+
+var nsFlags = map[specs.LinuxNamespaceType]int{
+	specs.PIDNamespace:     unix.CLONE_NEWPID,
+	specs.NetworkNamespace: unix.CLONE_NEWNET,
+	specs.MountNamespace:   unix.CLONE_NEWNS,
+	specs.IPCNamespace:     unix.CLONE_NEWIPC,
+	specs.UTSNamespace:     unix.CLONE_NEWUTS,
+	specs.UserNamespace:    unix.CLONE_NEWUSER,
+	specs.CgroupNamespace:  unix.CLONE_NEWCGROUP,
+	specs.TimeNamespace:    unix.CLONE_NEWTIME,
+}
+
+// nsPlan is how the init gets each namespace: cloned new, joined by the
+// spawning thread before the clone, or unshared by the init itself.
+type nsPlan struct {
+	cloneFlags    uintptr
+	joins         []nsJoin
+	unshareCgroup bool
+	newUser       bool
+	ownMount      bool
+}
+
+type nsJoin struct {
+	typ  specs.LinuxNamespaceType
+	flag int
+	f    *os.File
+}
+
+// planNamespaces opens the namespaces to join. A cgroup namespace is
+// unshared by the init once it is in its cgroup, and a time namespace by
+// the init after writing its offsets; joining a user, mount or time
+// namespace needs a single-threaded process and is not supported yet.
+func planNamespaces(s *specs.Spec) (*nsPlan, error) {
+	p := &nsPlan{}
+	if s.Linux == nil {
+		return p, nil
+	}
+	for i, ns := range s.Linux.Namespaces {
+		flag, ok := nsFlags[ns.Type]
+		if !ok {
+			p.close()
+			return nil, fmt.Errorf("linux.namespaces[%d]: unknown type %q", i, ns.Type)
+		}
+		if ns.Type == specs.MountNamespace {
+			p.ownMount = true
+		}
+		if ns.Path == "" {
+			switch ns.Type {
+			case specs.CgroupNamespace:
+				p.unshareCgroup = true
+			case specs.TimeNamespace: // the init unshares it
+			case specs.UserNamespace:
+				p.newUser = true
+				p.cloneFlags |= uintptr(flag)
+			default:
+				p.cloneFlags |= uintptr(flag)
+			}
+			continue
+		}
+		switch ns.Type {
+		case specs.UserNamespace, specs.MountNamespace, specs.TimeNamespace:
+			p.close()
+			return nil, fmt.Errorf("linux.namespaces[%d]: joining an existing %s namespace (%s) is not supported yet", i, ns.Type, ns.Path)
+		}
+		f, err := os.Open(ns.Path)
+		if err != nil {
+			p.close()
+			return nil, fmt.Errorf("linux.namespaces[%d]: %w", i, err)
+		}
+		p.joins = append(p.joins, nsJoin{typ: ns.Type, flag: flag, f: f})
+	}
+	return p, nil
+}
+
+func (p *nsPlan) close() {
+	for _, j := range p.joins {
+		j.f.Close()
+	}
+}
+
+// startIn runs start on a thread that first joins p's namespaces, so the
+// child it forks is born in them. The thread is never unlocked: its
+// namespaces changed for good, so the Go runtime ends it afterwards.
+func (p *nsPlan) startIn(start func() error) error {
+	if len(p.joins) == 0 {
+		return start()
+	}
+	errc := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		for _, j := range p.joins {
+			if err := unix.Setns(int(j.f.Fd()), j.flag); err != nil {
+				errc <- fmt.Errorf("join %s namespace %s: %w", j.typ, j.f.Name(), err)
+				return
+			}
+		}
+		errc <- start()
+	}()
+	return <-errc
+}

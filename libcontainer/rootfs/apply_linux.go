@@ -1,0 +1,143 @@
+package rootfs
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path"
+
+	"golang.org/x/sys/unix"
+)
+
+// Apply carries out ops with rootfs as the container's "/". It runs in
+// the container's mount namespace, before pivot_root.
+func Apply(rootfs string, ops []Op, inUserNS bool) error {
+	root, err := os.OpenFile(rootfs, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	return applyIn(root, ops, inUserNS)
+}
+
+func applyIn(root *os.File, ops []Op, inUserNS bool) error {
+	for _, op := range ops {
+		if err := applyOne(root, op, inUserNS); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func applyOne(root *os.File, op Op, inUserNS bool) error {
+	switch op.Kind {
+	case OpMount:
+		return mountOp(root, op)
+	case OpRemount:
+		return withExisting(root, op.Target, func(f *os.File) error {
+			if err := remount(fdPath(f), op.Flags); err != nil {
+				return &MountError{Op: "remount", Target: op.Target, Flags: op.Flags, Err: err}
+			}
+			return nil
+		})
+	case OpDevice:
+		return deviceOp(root, op, inUserNS)
+	case OpSymlink:
+		return symlinkOp(root, op)
+	case OpMask:
+		return maskOp(root, op)
+	case OpReadonly:
+		return readonlyOp(root, op)
+	case OpPropagate:
+		return withExisting(root, op.Target, func(f *os.File) error {
+			if err := mount("", fdPath(f), "", op.Flags, ""); err != nil {
+				return &MountError{Op: "set propagation of", Target: op.Target, Err: err}
+			}
+			return nil
+		})
+	}
+	return fmt.Errorf("unknown rootfs op %d", op.Kind)
+}
+
+// withExisting runs fn on target if it exists; a missing path is skipped,
+// as runc skips masked or read-only paths the image does not have.
+func withExisting(root *os.File, target string, fn func(*os.File) error) error {
+	f, ok, err := openExisting(root, target)
+	if err != nil || !ok {
+		return err
+	}
+	defer f.Close()
+	return fn(f)
+}
+
+func symlinkOp(root *os.File, op Op) error {
+	dir, err := openParent(root, op.Target)
+	if err != nil {
+		return err
+	}
+	defer dir.Close()
+	name := path.Base(op.Target)
+	if op.Target == "/dev/ptmx" {
+		// the image's own /dev/ptmx would be the host's pty multiplexer
+		_ = unix.Unlinkat(int(dir.Fd()), name, 0)
+	}
+	err = unix.Symlinkat(op.LinkTo, int(dir.Fd()), name)
+	if err != nil && !errors.Is(err, unix.EEXIST) {
+		return &os.LinkError{Op: "symlink", Old: op.LinkTo, New: op.Target, Err: err}
+	}
+	return nil
+}
+
+func maskOp(root *os.File, op Op) error {
+	return withExisting(root, op.Target, func(f *os.File) error {
+		var st unix.Stat_t
+		if err := unix.Fstat(int(f.Fd()), &st); err != nil {
+			return &os.PathError{Op: "stat", Path: op.Target, Err: err}
+		}
+		var err error
+		if st.Mode&unix.S_IFMT == unix.S_IFDIR {
+			err = mount("tmpfs", fdPath(f), "tmpfs", unix.MS_RDONLY, "size=0k")
+		} else {
+			err = maskWithNull(root, f)
+		}
+		if err != nil {
+			return &MountError{Op: "mask", Target: op.Target, Err: err}
+		}
+		return nil
+	})
+}
+
+// maskWithNull binds the container's /dev/null over f, after checking
+// that /dev/null really is the null device and not something planted.
+func maskWithNull(root *os.File, f *os.File) error {
+	null, ok, err := openExisting(root, "/dev/null")
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errors.New("/dev/null is missing")
+	}
+	defer null.Close()
+	var st unix.Stat_t
+	if err := unix.Fstat(int(null.Fd()), &st); err != nil {
+		return err
+	}
+	if st.Mode&unix.S_IFMT != unix.S_IFCHR || unix.Major(st.Rdev) != 1 || unix.Minor(st.Rdev) != 3 {
+		return errors.New("/dev/null is not the null device")
+	}
+	return mount(fdPath(null), fdPath(f), "", unix.MS_BIND, "")
+}
+
+func readonlyOp(root *os.File, op Op) error {
+	return withExisting(root, op.Target, func(f *os.File) error {
+		if err := mount(fdPath(f), fdPath(f), "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+			return &MountError{Op: "bind", Target: op.Target, Err: err}
+		}
+		return withExisting(root, op.Target, func(top *os.File) error {
+			if err := remount(fdPath(top), unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC); err != nil {
+				return &MountError{Op: "remount read-only", Target: op.Target, Err: err}
+			}
+			return nil
+		})
+	})
+}

@@ -1,0 +1,116 @@
+package rootfs
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// fdPath names an open handle for syscalls that take paths (mount(2)):
+// the kernel follows the magic link to exactly the object we resolved,
+// so a symlink swapped in afterwards cannot redirect the mount.
+func fdPath(f *os.File) string {
+	return "/proc/self/fd/" + strconv.Itoa(int(f.Fd()))
+}
+
+// inRoot resolves p inside root with openat2(RESOLVE_IN_ROOT): symlinks
+// and ".." in the image are followed as if root were "/", so nothing in
+// the rootfs can point a mount at the host.
+func inRoot(root *os.File, p string, flags uint64) (*os.File, error) {
+	how := &unix.OpenHow{Flags: unix.O_PATH | unix.O_CLOEXEC | flags,
+		Resolve: unix.RESOLVE_IN_ROOT | unix.RESOLVE_NO_MAGICLINKS}
+	for {
+		fd, err := unix.Openat2(int(root.Fd()), p, how)
+		if err == unix.EINTR || err == unix.EAGAIN {
+			continue
+		}
+		if err != nil {
+			return nil, &os.PathError{Op: "open", Path: p, Err: err}
+		}
+		return os.NewFile(uintptr(fd), p), nil
+	}
+}
+
+// openDir resolves target inside root, creating missing directories one
+// component at a time under a handle we already trust.
+func openDir(root *os.File, target string) (*os.File, error) {
+	f, err := inRoot(root, target, unix.O_DIRECTORY)
+	if err == nil || !errors.Is(err, unix.ENOENT) {
+		return f, err
+	}
+	dir, err := inRoot(root, "/", unix.O_DIRECTORY)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range strings.Split(strings.Trim(path.Clean(target), "/"), "/") {
+		next, err := childDir(dir, name)
+		dir.Close()
+		if err != nil {
+			return nil, fmt.Errorf("mkdir %s: %w", target, err)
+		}
+		dir = next
+	}
+	return dir, nil
+}
+
+// childDir opens (making it if needed) the directory name inside dir; a
+// symlink there is resolved inside root too, never outside.
+func childDir(dir *os.File, name string) (*os.File, error) {
+	if err := unix.Mkdirat(int(dir.Fd()), name, 0o755); err != nil && err != unix.EEXIST {
+		return nil, &os.PathError{Op: "mkdir", Path: name, Err: err}
+	}
+	how := &unix.OpenHow{Flags: unix.O_PATH | unix.O_CLOEXEC | unix.O_DIRECTORY,
+		Resolve: unix.RESOLVE_BENEATH | unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_NO_MAGICLINKS}
+	fd, err := unix.Openat2(int(dir.Fd()), name, how)
+	if err == unix.ELOOP {
+		return nil, &os.PathError{Op: "open", Path: name, Err: errors.New("is a symlink where a directory is needed")}
+	}
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: name, Err: err}
+	}
+	return os.NewFile(uintptr(fd), name), nil
+}
+
+// openFile resolves target inside root as a file (a mount point for a
+// file bind, a device node), creating it and its parents if missing.
+func openFile(root *os.File, target string) (*os.File, error) {
+	if f, err := inRoot(root, target, 0); err == nil || !errors.Is(err, unix.ENOENT) {
+		return f, err
+	}
+	dir, err := openDir(root, path.Dir(target))
+	if err != nil {
+		return nil, err
+	}
+	defer dir.Close()
+	name := path.Base(target)
+	fd, err := unix.Openat(int(dir.Fd()), name, unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC|unix.O_RDONLY, 0o644)
+	if err != nil && err != unix.EEXIST {
+		return nil, &os.PathError{Op: "create", Path: target, Err: err}
+	}
+	if err == nil {
+		unix.Close(fd)
+	}
+	return inRoot(root, target, 0)
+}
+
+// openExisting resolves target inside root; ok is false if it does not exist.
+func openExisting(root *os.File, target string) (f *os.File, ok bool, err error) {
+	f, err = inRoot(root, target, 0)
+	if errors.Is(err, unix.ENOENT) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return f, true, nil
+}
+
+// openParent resolves the directory that will hold target's last component.
+func openParent(root *os.File, target string) (*os.File, error) {
+	return openDir(root, path.Dir(target))
+}

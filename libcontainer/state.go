@@ -1,0 +1,121 @@
+package libcontainer
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+// Status is a container's runtime-spec status (plus paused).
+type Status string
+
+const (
+	Creating Status = "creating"
+	Created  Status = "created"
+	Running  Status = "running"
+	Paused   Status = "paused"
+	Stopped  Status = "stopped"
+)
+
+// allowed says which operations each status permits; every verb checks
+// here, so the rules live in one table.
+var allowed = map[string][]Status{
+	"start":  {Created},
+	"kill":   {Created, Running, Paused},
+	"delete": {Stopped, Created},
+	"pause":  {Running},
+	"resume": {Paused},
+	"exec":   {Created, Running},
+}
+
+func (s Status) allows(op string) bool {
+	for _, a := range allowed[op] {
+		if a == s {
+			return true
+		}
+	}
+	return false
+}
+
+// State is what the runtime keeps about a container in <root>/<id>/state.json.
+type State struct {
+	ID     string `json:"id"`
+	Pid    int    `json:"pid"`
+	Bundle string `json:"bundle"`
+	Rootfs string `json:"rootfs"`
+	// InitStartTime is the init's start time in clock ticks after boot
+	// (/proc/<pid>/stat), so a recycled pid is not taken for the init.
+	InitStartTime uint64            `json:"initStartTime"`
+	Created       time.Time         `json:"created"`
+	Owner         string            `json:"owner,omitempty"`
+	Annotations   map[string]string `json:"annotations,omitempty"`
+	CgroupPath    string            `json:"cgroupPath"`
+	// OwnMountNs: mounts were made in a private mount namespace; without
+	// one they are on the host and delete unmounts them.
+	OwnMountNs bool `json:"ownMountNs"`
+	// Config is the spec the container was created from (hooks at
+	// delete, defaults for exec).
+	Config *specs.Spec `json:"config"`
+}
+
+const (
+	stateFile = "state.json"
+	fifoFile  = "exec.fifo"
+)
+
+// save writes state.json atomically: readers without the lock see the
+// old or the new file, never a torn one.
+func (s *State) save(dir string) error {
+	data, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, ".state-*")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return os.Rename(tmp.Name(), filepath.Join(dir, stateFile))
+}
+
+// loadState reads state.json; (nil, nil) means the container is still
+// being created.
+func loadState(dir string) (*State, error) {
+	data, err := os.ReadFile(filepath.Join(dir, stateFile))
+	if os.IsNotExist(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var s State
+	if err := json.Unmarshal(data, &s); err != nil {
+		return nil, fmt.Errorf("corrupt %s: %w", filepath.Join(dir, stateFile), err)
+	}
+	return &s, nil
+}
+
+// OCIState is the runtime-spec state of the container (`myrunc state`).
+func (c *Container) OCIState() *specs.State {
+	st := &specs.State{Version: specs.Version, ID: c.id, Status: specs.ContainerState(c.Status())}
+	if c.state != nil {
+		st.Bundle = c.state.Bundle
+		st.Annotations = c.state.Annotations
+		if st.Status != specs.StateStopped {
+			st.Pid = c.state.Pid
+		}
+	}
+	return st
+}

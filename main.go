@@ -1,0 +1,66 @@
+// myrunc is an OCI container runtime, a drop-in for runc.
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"github.com/urfave/cli/v2"
+)
+
+// set at build time (-ldflags -X)
+var (
+	version   = "0.1.0-dev"
+	gitCommit = "unknown"
+)
+
+func main() {
+	// `myrunc init` is the container's init: dispatch before any CLI set-up.
+	if len(os.Args) > 1 && os.Args[1] == "init" {
+		runInit()
+		return
+	}
+	app := newApp()
+	if err := app.Run(os.Args); err != nil {
+		os.Exit(reportError(err))
+	}
+}
+
+func newApp() *cli.App {
+	cli.VersionPrinter = func(c *cli.Context) {
+		fmt.Printf("myrunc version %s\ncommit: %s\nspec: %s\n", version, gitCommit, specs.Version)
+	}
+	return &cli.App{
+		Name:    "myrunc",
+		Usage:   "run OCI containers (runc-compatible)",
+		Version: version,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "root", Value: defaultRoot(), Usage: "directory for container state"},
+			&cli.StringFlag{Name: "log", Usage: "append logs and errors to this file"},
+			&cli.StringFlag{Name: "log-format", Value: "text", Usage: "log format: text or json"},
+			&cli.BoolFlag{Name: "debug", Usage: "log debug messages"},
+			&cli.BoolFlag{Name: "systemd-cgroup", Usage: "accepted for compatibility; there is no systemd cgroup manager"},
+			&cli.StringFlag{Name: "rootless", Value: "auto", Usage: "accepted for compatibility: auto, true or false"},
+		},
+		Before: setupLogging,
+		Commands: []*cli.Command{
+			specCommand, createCommand, startCommand, runCommand, stateCommand,
+			listCommand, killCommand, deleteCommand,
+		},
+		ExitErrHandler: func(*cli.Context, error) {},
+		// errors are printed once, by reportError
+		HideHelpCommand: true,
+	}
+}
+
+// defaultRoot is /run/myrunc, or under $XDG_RUNTIME_DIR when not root.
+func defaultRoot() string {
+	if os.Geteuid() != 0 {
+		if d := os.Getenv("XDG_RUNTIME_DIR"); d != "" {
+			return filepath.Join(d, "myrunc")
+		}
+	}
+	return "/run/myrunc"
+}

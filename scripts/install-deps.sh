@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# install-deps.sh [GROUP...]
+#
+# Installs what myrunc's build, tests and benchmark need, from Debian's
+# packages, then downloads the Go modules of go.mod. Idempotent and quiet:
+# packages already installed are not asked for again, and `apt-get update`
+# runs only when an install fails (a fresh machine's package lists may be
+# stale or empty). Run as root on Debian 12. Groups:
+#   build  gcc libc6-dev libseccomp-dev pkg-config make git, then `go mod download`
+#   test   bats jq busybox-static util-linux iproute2 iptables kmod procps tar gzip
+#   bench  runc crun time          (peers for `make bench`, GNU time for peak RSS)
+# No group: all of them.
+set -euo pipefail
+
+declare -A G=(
+	[build]="gcc libc6-dev libseccomp-dev pkg-config make git"
+	[test]="bats jq busybox-static util-linux iproute2 iptables kmod procps tar gzip"
+	[bench]="runc crun time"
+)
+groups=("$@")
+[ ${#groups[@]} -gt 0 ] || groups=(build test bench)
+
+pkgs=()
+for g in "${groups[@]}"; do
+	[ -n "${G[$g]:-}" ] || { echo "install-deps: unknown group '$g' (build test bench)" >&2; exit 2; }
+	read -r -a words <<<"${G[$g]}"
+	pkgs+=("${words[@]}")
+done
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+	[ "$(id -u)" = 0 ] || { echo "install-deps: need root to install: ${missing[*]}" >&2; exit 1; }
+	export DEBIAN_FRONTEND=noninteractive
+	apt=(apt-get -o DPkg::Lock::Timeout=600 -y -qq --no-install-recommends install)
+	if ! "${apt[@]}" "${missing[@]}" >/dev/null 2>&1; then
+		apt-get -o DPkg::Lock::Timeout=600 -qq update >/dev/null
+		"${apt[@]}" "${missing[@]}" >/dev/null
+	fi
+	echo "install-deps: installed ${missing[*]}"
+fi
+
+for g in "${groups[@]}"; do
+	[ "$g" = build ] || continue
+	export PATH=/usr/local/go/bin:$PATH
+	repo=$(cd "$(dirname "$0")/.." && pwd)
+	if [ -f "$repo/go.mod" ]; then
+		(cd "$repo" && go mod download)
+	fi
+done

@@ -1,0 +1,113 @@
+package spec
+
+import (
+	"path"
+	"strings"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+// ValidateProcess checks a process as Validate does for config.json's
+// "process"; exec can use it on a --process file (paths then start with
+// "process." too, which is what that file's fields are called in the spec).
+func ValidateProcess(p *specs.Process) error {
+	if p == nil {
+		return fieldErr("process", "must be set")
+	}
+	switch {
+	case len(p.Args) == 0:
+		return fieldErr("process.args", "must not be empty")
+	case p.Args[0] == "":
+		return fieldErr("process.args[0]", "must not be empty")
+	case !path.IsAbs(p.Cwd):
+		return fieldErr("process.cwd", "must be an absolute path")
+	}
+	return first(
+		func() error { return checkEnv("process.env", p.Env) },
+		func() error { return checkRlimits(p.Rlimits) },
+		func() error { return checkCapabilities(p.Capabilities) },
+		func() error { return checkProcessLimits(p) },
+	)
+}
+
+// checkEnv requires KEY=VALUE with a non-empty key: execve would pass
+// anything, but such entries cannot be looked up or overridden, and runc
+// rejects them too.
+func checkEnv(base string, env []string) error {
+	for i, kv := range env {
+		key, _, ok := strings.Cut(kv, "=")
+		switch {
+		case !ok:
+			return fieldErr(at(base, i), "%q is not KEY=VALUE", kv)
+		case key == "":
+			return fieldErr(at(base, i), "empty variable name in %q", kv)
+		case strings.IndexByte(kv, 0) >= 0:
+			return fieldErr(at(base, i), "contains a NUL byte")
+		}
+	}
+	return nil
+}
+
+// checkRlimits rejects names setrlimit does not know, soft > hard (EINVAL)
+// and duplicates (which one would win is not defined).
+func checkRlimits(rl []specs.POSIXRlimit) error {
+	seen := map[string]int{}
+	for i, r := range rl {
+		p := at("process.rlimits", i)
+		if !rlimitNames[r.Type] {
+			return fieldErr(p+".type", "unknown rlimit %q", r.Type)
+		}
+		if j, dup := seen[r.Type]; dup {
+			return fieldErr(p+".type", "duplicate %q (also in %s)", r.Type, at("process.rlimits", j))
+		}
+		seen[r.Type] = i
+		if r.Soft > r.Hard {
+			return fieldErr(p, "soft limit %d is greater than hard limit %d", r.Soft, r.Hard)
+		}
+	}
+	return nil
+}
+
+// checkCapabilities requires every name in every set to be a Linux
+// capability.
+func checkCapabilities(c *specs.LinuxCapabilities) error {
+	if c == nil {
+		return nil
+	}
+	sets := []struct {
+		name string
+		caps []string
+	}{
+		{"bounding", c.Bounding}, {"effective", c.Effective},
+		{"inheritable", c.Inheritable}, {"permitted", c.Permitted},
+		{"ambient", c.Ambient},
+	}
+	for _, set := range sets {
+		for i, name := range set.caps {
+			if !capabilityNames[name] {
+				return fieldErr(at("process.capabilities."+set.name, i), "unknown capability %q", name)
+			}
+		}
+	}
+	return nil
+}
+
+// checkProcessLimits checks the numeric process settings against the ranges
+// the kernel accepts.
+func checkProcessLimits(p *specs.Process) error {
+	if p.OOMScoreAdj != nil && (*p.OOMScoreAdj < -1000 || *p.OOMScoreAdj > 1000) {
+		return fieldErr("process.oomScoreAdj", "%d is out of range [-1000, 1000]", *p.OOMScoreAdj)
+	}
+	if io := p.IOPriority; io != nil {
+		if !ioPriorityClasses[string(io.Class)] {
+			return fieldErr("process.ioPriority.class", "unknown class %q", io.Class)
+		}
+		if io.Priority < 0 || io.Priority > 7 {
+			return fieldErr("process.ioPriority.priority", "%d is out of range [0, 7]", io.Priority)
+		}
+	}
+	if sc := p.Scheduler; sc != nil && !schedulerPolicies[string(sc.Policy)] {
+		return fieldErr("process.scheduler.policy", "unknown policy %q", sc.Policy)
+	}
+	return nil
+}
