@@ -13,7 +13,7 @@ GO        ?= go
 VERSION   := $(shell cat VERSION 2>/dev/null || echo unknown)
 COMMIT    := $(shell git rev-parse --verify -q HEAD 2>/dev/null || echo unknown)
 BUILDTAGS ?= osusergo netgo urfave_cli_no_docs
-LDFLAGS   := -X main.version=$(VERSION) -X main.gitCommit=$(COMMIT)
+LDFLAGS   := -X main.version=$(VERSION) -X main.gitCommit=$(COMMIT) -linkmode external -extldflags -static
 GOFLAGS_BUILD := -trimpath -buildvcs=false -tags "$(BUILDTAGS)"
 export CGO_ENABLED := 1
 

@@ -19,7 +19,11 @@ var runCommand = &cli.Command{
 		&cli.BoolFlag{Name: "keep", Usage: "keep the stopped container (do not delete it)"},
 	}, createFlags...),
 	Action: func(c *cli.Context) error {
-		ct, err := createContainer(c, true)
+		// an init forked by nsenter is our grandchild: adopt it to wait for it
+		if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
+			return os.NewSyscallError("prctl(PR_SET_CHILD_SUBREAPER)", err)
+		}
+		ct, err := createContainer(c)
 		if err != nil {
 			return err
 		}

@@ -39,7 +39,7 @@ var createFlags = []cli.Flag{
 }
 
 // createContainer is the shared part of create and run.
-func createContainer(c *cli.Context, keepFifo bool) (*libcontainer.Container, error) {
+func createContainer(c *cli.Context) (*libcontainer.Container, error) {
 	id, err := containerID(c)
 	if err != nil {
 		return nil, err
@@ -69,7 +69,6 @@ func createContainer(c *cli.Context, keepFifo bool) (*libcontainer.Container, er
 		NoPivot:      c.Bool("no-pivot"),
 		NoNewKeyring: c.Bool("no-new-keyring"),
 		PreserveFds:  c.Int("preserve-fds"),
-		KeepFifo:     keepFifo,
 		Timings: func(steps []handshake.StepTime) {
 			if slog.Default().Enabled(c.Context, slog.LevelDebug) {
 				slog.Debug("init ready", "container", id, "steps", steps)

@@ -19,11 +19,9 @@ type Container struct {
 	dir   string
 	state *State // nil while the container is being created
 	lock  *os.File
-	// init is set only in the process that created the container, which
-	// can wait for it (`run` in the foreground).
-	init    *os.Process
+	// initCmd is set only in the process that created the container,
+	// which can wait for it (`run` in the foreground).
 	initCmd *exec.Cmd
-	fifo    *os.File
 }
 
 var validID = regexp.MustCompile(`^[A-Za-z0-9_+.-]+$`)
@@ -96,7 +94,7 @@ func List(root string) ([]*Container, error) {
 }
 
 // Status derives the status from what is true now: whether the init
-// lives, whether it still waits on the exec fifo, whether it is frozen.
+// lives, whether it still waits at the start gate, whether it is frozen.
 func (c *Container) Status() Status {
 	if c.state == nil {
 		return Creating
@@ -104,7 +102,7 @@ func (c *Container) Status() Status {
 	if !alive(c.state.Pid, c.state.InitStartTime) {
 		return Stopped
 	}
-	if _, err := os.Lstat(filepath.Join(c.dir, fifoFile)); err == nil {
+	if _, err := os.Lstat(filepath.Join(c.dir, gateFile)); err == nil {
 		return Created
 	}
 	if c.frozen() {

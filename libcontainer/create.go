@@ -27,9 +27,6 @@ type CreateOpts struct {
 	PreserveFds  int
 	// Stdio of the container; nil means ours.
 	Stdin, Stdout, Stderr *os.File
-	// KeepFifo keeps the exec fifo open so the caller can start the
-	// container without reopening it (`run`).
-	KeepFifo bool
 	// Timings, if set, receives the init's per-step durations.
 	Timings func([]handshake.StepTime)
 }
@@ -76,13 +73,10 @@ func Create(root, id string, o *CreateOpts) (_ *Container, err error) {
 		}
 	}
 	p.sock.Close()
-	if o.KeepFifo {
-		c.fifo = p.fifo
-	} else {
-		p.fifo.Close()
+	p.gate.Close()
+	if !p.forked {
+		c.initCmd = p.cmd
 	}
-	c.init = p.cmd.Process
-	c.initCmd = p.cmd
 	return c, nil
 }
 
@@ -114,7 +108,7 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 	}
 	rb.cgroup = mgr
 	slog.Debug("phase", "cgroupNew", time.Since(t0))
-	pid := p.cmd.Process.Pid
+	pid := p.pid
 	if err := mgr.Apply(pid); err != nil {
 		return nil, nil, err
 	}
@@ -165,6 +159,9 @@ func (c *Container) handshake(sock *handshake.Parent, cfg *handshake.Config, o *
 				return err
 			}
 		case *handshake.Ready:
+			for _, w := range m.Warnings {
+				slog.Warn(w, "container", c.id)
+			}
 			if o.Timings != nil {
 				o.Timings(m.Steps)
 			}
@@ -214,7 +211,7 @@ func (r *rollback) run() {
 	if r.init != nil {
 		r.init.kill()
 		r.init.sock.Close()
-		r.init.fifo.Close()
+		r.init.gate.Close()
 	}
 	if r.cgroup != nil {
 		r.cgroup.Destroy()

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"sort"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
@@ -28,6 +29,12 @@ type nsPlan struct {
 	unshareCgroup bool
 	newUser       bool
 	ownMount      bool
+	// viaNsenter: a user, mount or time namespace is joined, which only a
+	// single-threaded process can do, so the init's C constructor joins
+	// every namespace and unshares the new ones (unshare lists them).
+	viaNsenter bool
+	unshare    []string
+	pidPipeW   *os.File
 }
 
 type nsJoin struct {
@@ -69,8 +76,7 @@ func planNamespaces(s *specs.Spec) (*nsPlan, error) {
 		}
 		switch ns.Type {
 		case specs.UserNamespace, specs.MountNamespace, specs.TimeNamespace:
-			p.close()
-			return nil, fmt.Errorf("linux.namespaces[%d]: joining an existing %s namespace (%s) is not supported yet", i, ns.Type, ns.Path)
+			p.viaNsenter = true
 		}
 		f, err := os.Open(ns.Path)
 		if err != nil {
@@ -79,12 +85,40 @@ func planNamespaces(s *specs.Spec) (*nsPlan, error) {
 		}
 		p.joins = append(p.joins, nsJoin{typ: ns.Type, flag: flag, f: f})
 	}
+	if p.viaNsenter {
+		if err := p.toNsenter(s); err != nil {
+			p.close()
+			return nil, err
+		}
+	}
 	return p, nil
+}
+
+// toNsenter moves the whole namespace set-up into the init's constructor:
+// the user namespace is joined first, so that namespaces made afterwards
+// belong to it.
+func (p *nsPlan) toNsenter(s *specs.Spec) error {
+	if p.newUser {
+		return fmt.Errorf("linux.namespaces: a new user namespace cannot be combined with joining a mount or time namespace")
+	}
+	sort.SliceStable(p.joins, func(i, j int) bool {
+		return p.joins[i].typ == specs.UserNamespace && p.joins[j].typ != specs.UserNamespace
+	})
+	for _, ns := range s.Linux.Namespaces {
+		if ns.Path == "" && ns.Type != specs.CgroupNamespace && ns.Type != specs.TimeNamespace {
+			p.unshare = append(p.unshare, string(ns.Type))
+		}
+	}
+	p.cloneFlags = 0
+	return nil
 }
 
 func (p *nsPlan) close() {
 	for _, j := range p.joins {
 		j.f.Close()
+	}
+	if p.pidPipeW != nil {
+		p.pidPipeW.Close()
 	}
 }
 
@@ -92,7 +126,7 @@ func (p *nsPlan) close() {
 // child it forks is born in them. The thread is never unlocked: its
 // namespaces changed for good, so the Go runtime ends it afterwards.
 func (p *nsPlan) startIn(start func() error) error {
-	if len(p.joins) == 0 {
+	if len(p.joins) == 0 || p.viaNsenter {
 		return start()
 	}
 	errc := make(chan error, 1)

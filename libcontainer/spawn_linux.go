@@ -1,22 +1,28 @@
 package libcontainer
 
 import (
+	"fmt"
+	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
+	"strconv"
 	"syscall"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
 	"myrunc/libcontainer/handshake"
+	"myrunc/libcontainer/nsenter"
 )
 
 // initProcess is a spawned `myrunc init` and our ends of its channels.
 type initProcess struct {
-	cmd  *exec.Cmd
-	sock *handshake.Parent
-	fifo *os.File // read-write, so the init never blocks opening it
+	cmd *exec.Cmd
+	pid int
+	// forked: cmd was only the nsenter intermediate; the init is its child.
+	forked bool
+	sock   *handshake.Parent
+	gate   *os.File // the start gate's listening socket
 }
 
 // spawn starts `myrunc init` in its new namespaces. It waits there for
@@ -27,12 +33,7 @@ func spawn(dir string, o *CreateOpts, ns *nsPlan) (*initProcess, error) {
 		return nil, err
 	}
 	defer childSock.Close()
-	fifoPath := filepath.Join(dir, fifoFile)
-	if err := unix.Mkfifo(fifoPath, 0o600); err != nil {
-		sock.Close()
-		return nil, &os.PathError{Op: "mkfifo", Path: fifoPath, Err: err}
-	}
-	fifo, err := os.OpenFile(fifoPath, os.O_RDWR|unix.O_CLOEXEC, 0)
+	gate, err := listenGate(dir)
 	if err != nil {
 		sock.Close()
 		return nil, err
@@ -52,10 +53,19 @@ func spawn(dir string, o *CreateOpts, ns *nsPlan) (*initProcess, error) {
 	if f := stdio(o.Stderr, 2); f != nil {
 		cmd.Stderr = f
 	}
-	// fd 3: handshake socket, 4: exec fifo, 5..: the preserved fds
-	cmd.ExtraFiles = []*os.File{childSock, fifo}
+	// fd 3: handshake socket, 4: start gate, 5..: the preserved fds
+	cmd.ExtraFiles = []*os.File{childSock, gate}
 	for i := 0; i < o.PreserveFds; i++ {
 		cmd.ExtraFiles = append(cmd.ExtraFiles, os.NewFile(uintptr(3+i), "preserved"))
+	}
+	var pidPipe *os.File
+	if ns.viaNsenter {
+		if pidPipe, err = nsenterRequest(cmd, ns); err != nil {
+			sock.Close()
+			gate.Close()
+			return nil, err
+		}
+		defer pidPipe.Close()
 	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: ns.cloneFlags}
 	if ns.newUser {
@@ -63,13 +73,68 @@ func spawn(dir string, o *CreateOpts, ns *nsPlan) (*initProcess, error) {
 		cmd.SysProcAttr.GidMappings = idMaps(o.Spec.Linux.GIDMappings)
 		// an unprivileged user may only map its gid after denying setgroups
 		cmd.SysProcAttr.GidMappingsEnableSetgroups = os.Geteuid() == 0
+		// become root of the new namespace once the maps are written, so
+		// the init keeps its capabilities across execve there
+		cmd.SysProcAttr.Credential = &syscall.Credential{Uid: 0, Gid: 0, NoSetGroups: os.Geteuid() != 0}
 	}
 	if err := ns.startIn(cmd.Start); err != nil {
 		sock.Close()
-		fifo.Close()
+		gate.Close()
 		return nil, &os.PathError{Op: "start container init", Path: cmd.Path, Err: err}
 	}
-	return &initProcess{cmd: cmd, sock: sock, fifo: fifo}, nil
+	if ns.pidPipeW != nil {
+		ns.pidPipeW.Close()
+		ns.pidPipeW = nil
+	}
+	p := &initProcess{cmd: cmd, sock: sock, gate: gate, pid: cmd.Process.Pid}
+	if pidPipe != nil {
+		if err := p.readForkedPid(pidPipe); err != nil {
+			p.kill()
+			sock.Close()
+			gate.Close()
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// nsenterRequest passes the namespaces to join to the init's constructor
+// (after the preserved fds) and returns our end of its pid pipe.
+func nsenterRequest(cmd *exec.Cmd, ns *nsPlan) (*os.File, error) {
+	var joins []nsenter.Join
+	for _, j := range ns.joins {
+		joins = append(joins, nsenter.Join{Type: string(j.typ), Fd: 3 + len(cmd.ExtraFiles)})
+		cmd.ExtraFiles = append(cmd.ExtraFiles, j.f)
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	cmd.Env = append(cmd.Env, nsenter.Request(joins, ns.unshare, 3+len(cmd.ExtraFiles)))
+	cmd.ExtraFiles = append(cmd.ExtraFiles, w)
+	// our copy of the write end must be gone before we read to EOF; it
+	// is closed right after the start, below, through this reader's owner
+	ns.pidPipeW = w
+	return r, nil
+}
+
+// readForkedPid learns the init's pid when the constructor had to fork
+// for a pid namespace; the process we started then exits at once.
+func (p *initProcess) readForkedPid(r *os.File) error {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	if len(data) == 0 {
+		return nil // no fork: the process we started is the init
+	}
+	pid, err := strconv.Atoi(string(data))
+	if err != nil {
+		return fmt.Errorf("nsenter sent a bad pid %q", data)
+	}
+	p.cmd.Wait()
+	p.pid, p.forked = pid, true
+	return nil
 }
 
 // stdio gives the init our own descriptor n unless the caller chose one;
@@ -94,6 +159,10 @@ func idMaps(m []specs.LinuxIDMapping) []syscall.SysProcIDMap {
 
 // kill ends an init that will not become a container, and reaps it.
 func (p *initProcess) kill() {
+	if p.forked {
+		unix.Kill(p.pid, unix.SIGKILL)
+		return
+	}
 	p.cmd.Process.Kill()
 	p.cmd.Wait()
 }

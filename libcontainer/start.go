@@ -1,13 +1,9 @@
 package libcontainer
 
 import (
-	"errors"
-	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
-
-	"golang.org/x/sys/unix"
 
 	"myrunc/libcontainer/hooks"
 )
@@ -34,29 +30,11 @@ func (c *Container) Start() error {
 	return nil
 }
 
-// releaseInit writes the byte the init waits for on the exec fifo, and
-// removes the fifo: from now on the container counts as running.
+// releaseInit opens the start gate and removes it: from now on the
+// container counts as running.
 func (c *Container) releaseInit() error {
-	path := filepath.Join(c.dir, fifoFile)
-	f := c.fifo
-	if f == nil {
-		var err error
-		// non-blocking: with no reader (the init died) this fails at once
-		// instead of hanging
-		f, err = os.OpenFile(path, os.O_WRONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
-		if errors.Is(err, unix.ENXIO) {
-			return fmt.Errorf("cannot start container %q: its init is gone", c.id)
-		}
-		if err != nil {
-			return err
-		}
+	if err := c.openGate(); err != nil {
+		return err
 	}
-	defer func() {
-		f.Close()
-		c.fifo = nil
-	}()
-	if _, err := f.Write([]byte{0}); err != nil {
-		return fmt.Errorf("start container %q: %w", c.id, err)
-	}
-	return os.Remove(path)
+	return os.Remove(filepath.Join(c.dir, gateFile))
 }

@@ -26,7 +26,7 @@ const (
 var allowed = map[string][]Status{
 	"start":  {Created},
 	"kill":   {Created, Running, Paused},
-	"delete": {Stopped, Created},
+	"delete": {Stopped},
 	"pause":  {Running},
 	"resume": {Paused},
 	"exec":   {Created, Running},
@@ -62,10 +62,7 @@ type State struct {
 	Config *specs.Spec `json:"config"`
 }
 
-const (
-	stateFile = "state.json"
-	fifoFile  = "exec.fifo"
-)
+const stateFile = "state.json"
 
 // save writes state.json atomically: readers without the lock see the
 // old or the new file, never a torn one.

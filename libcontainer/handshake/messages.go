@@ -19,7 +19,7 @@ const (
 	KindConfig       Kind = iota + 1 // P→C: everything the init needs
 	KindHooksRequest                 // C→P: namespaces and mounts ready, run prestart/createRuntime
 	KindHooksDone                    // P→C: hooks ran
-	KindReady                        // C→P: blocked before exec, waiting on the fifo
+	KindReady                        // C→P: blocked before exec, waiting at the start gate
 	KindError                        // C→P: the init failed; it exits after sending
 )
 
@@ -44,7 +44,7 @@ func (k Kind) String() string {
 // just before exec, so the container sees them where runc puts them.
 const (
 	SyncFd           = 3
-	FifoFd           = 4
+	GateFd           = 4
 	FirstPreservedFd = 5
 )
 
@@ -80,6 +80,9 @@ type HooksDone struct{}
 // took, in microseconds, in order.
 type Ready struct {
 	Steps []StepTime `json:"steps,omitempty"`
+	// Warnings are things the init did differently from what the spec
+	// asked, for the runtime to log (the init has no log of its own).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // StepTime is one init step's duration.

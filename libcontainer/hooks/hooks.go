@@ -72,8 +72,10 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// Run runs every hook of kind k in order with state on stdin and stops at
-// the first failure.
+// Run runs every hook of kind k in order with state on stdin. It stops at
+// the first failure, except for poststart and poststop hooks: their
+// failures are only warnings and the rest still run (runtime-spec), so
+// all failures come back joined.
 func Run(h *specs.Hooks, k Kind, state *specs.State) error {
 	list := List(h, k)
 	if len(list) == 0 {
@@ -83,16 +85,21 @@ func Run(h *specs.Hooks, k Kind, state *specs.State) error {
 	if err != nil {
 		return err
 	}
+	keepGoing := k == Poststart || k == Poststop
+	var errs []error
 	for i, hook := range list {
 		if err := runOne(hook, st); err != nil {
 			var he *Error
 			if errors.As(err, &he) {
 				he.Kind, he.Index = k, i
 			}
-			return err
+			if !keepGoing {
+				return err
+			}
+			errs = append(errs, err)
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 func runOne(h specs.Hook, state []byte) error {

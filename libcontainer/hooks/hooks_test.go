@@ -36,16 +36,31 @@ func TestRunPassesStateArgsAndEnv(t *testing.T) {
 func TestRunStopsAtFirstFailure(t *testing.T) {
 	dir := t.TempDir()
 	marker := filepath.Join(dir, "second-ran")
-	h := &specs.Hooks{Poststop: []specs.Hook{
+	h := &specs.Hooks{CreateRuntime: []specs.Hook{
 		{Path: "/bin/sh", Args: []string{"sh", "-c", "echo boom >&2; exit 3"}},
 		{Path: "/bin/touch", Args: []string{"touch", marker}},
 	}}
-	err := Run(h, Poststop, &specs.State{})
-	if err == nil || !strings.Contains(err.Error(), "poststop hook #0") || !strings.Contains(err.Error(), "boom") {
+	err := Run(h, CreateRuntime, &specs.State{})
+	if err == nil || !strings.Contains(err.Error(), "createRuntime hook #0") || !strings.Contains(err.Error(), "boom") {
 		t.Fatalf("got %v", err)
 	}
 	if _, err := os.Stat(marker); err == nil {
 		t.Fatal("second hook ran after the first failed")
+	}
+}
+
+func TestPoststopFailuresDoNotStopTheRest(t *testing.T) {
+	dir := t.TempDir()
+	marker := filepath.Join(dir, "second-ran")
+	h := &specs.Hooks{Poststop: []specs.Hook{
+		{Path: "/bin/false", Args: []string{"false"}},
+		{Path: "/bin/touch", Args: []string{"touch", marker}},
+	}}
+	if err := Run(h, Poststop, &specs.State{}); err == nil || !strings.Contains(err.Error(), "poststop hook #0") {
+		t.Fatalf("got %v", err)
+	}
+	if _, err := os.Stat(marker); err != nil {
+		t.Fatal("the hook after a failed poststop hook did not run")
 	}
 }
 

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"myrunc/libcontainer/handshake"
+	// its constructor joins namespaces before the Go runtime starts
+	_ "myrunc/libcontainer/nsenter"
 )
 
 // Main is `myrunc init`. It returns only if the init could not even reach
@@ -31,10 +33,14 @@ func Main() {
 		child.Fail(handshake.NewInitError(name, err))
 		os.Exit(1)
 	}
-	// After Ready the parent may be gone: failures go to the container's
-	// stderr, as nobody else is left to read them.
+	// After Ready the parent is gone: failures go to the `start` that
+	// opened the gate.
 	name, err = s.runSteps(afterReady)
-	fmt.Fprintf(os.Stderr, "myrunc init: %s: %v\n", name, err)
+	if s.gate != nil {
+		fmt.Fprintf(s.gate, "%s: %v", name, err)
+	} else {
+		fmt.Fprintf(os.Stderr, "myrunc init: %s: %v\n", name, err)
+	}
 	os.Exit(exitCodeFor(err))
 }
 
@@ -44,6 +50,12 @@ type initState struct {
 	child    *handshake.Child
 	execPath string
 	timings  []handshake.StepTime
+	warnings []string
+	gate     *os.File // the connection from `start`
+}
+
+func (s *initState) warn(format string, args ...any) {
+	s.warnings = append(s.warnings, fmt.Sprintf(format, args...))
 }
 
 type step struct {

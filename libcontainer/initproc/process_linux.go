@@ -135,6 +135,33 @@ func checkExecutable(p string) error {
 	return nil
 }
 
+// setHome adds HOME from the container's /etc/passwd when the spec does
+// not set it, as runc and Docker do ("/" for an unknown user).
+func setHome(s *initState) error {
+	for _, e := range s.spec.Process.Env {
+		if strings.HasPrefix(e, "HOME=") {
+			return nil
+		}
+	}
+	s.spec.Process.Env = append(s.spec.Process.Env, "HOME="+homeOf(s.spec.Process.User.UID))
+	return nil
+}
+
+func homeOf(uid uint32) string {
+	data, err := os.ReadFile("/etc/passwd")
+	if err != nil {
+		return "/"
+	}
+	want := strconv.FormatUint(uint64(uid), 10)
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Split(line, ":")
+		if len(f) >= 6 && f[2] == want && f[5] != "" {
+			return f[5]
+		}
+	}
+	return "/"
+}
+
 func getenv(env []string, key string) string {
 	for i := len(env) - 1; i >= 0; i-- {
 		if k, v, ok := strings.Cut(env[i], "="); ok && k == key {

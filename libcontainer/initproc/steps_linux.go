@@ -24,21 +24,23 @@ var beforeReady = []step{
 	{"hooks", requestHooks},
 	{"createContainerHooks", createContainerHooks},
 	{"pivot", pivot},
-	{"finishRootfs", finishRootfs},
 	{"hostname", setHostname},
+	// sysctls go in before /proc/sys becomes read-only
 	{"sysctl", writeSysctls},
+	{"finishRootfs", finishRootfs},
 	{"rlimits", setRlimits},
 	{"oomScoreAdj", setOomScoreAdj},
 	{"user", setUser},
 	{"cwd", changeDir},
 	{"noNewPrivs", setNoNewPrivs},
+	{"env", setHome},
 	{"lookPath", findExecutable},
 	{"ready", sendReady},
 }
 
 // afterReady waits for `start` and becomes the user process.
 var afterReady = []step{
-	{"waitFifo", waitFifo},
+	{"waitStart", waitStart},
 	{"startContainerHooks", startContainerHooks},
 	{"exec", execProcess},
 }
@@ -72,6 +74,18 @@ func unshareLate(s *initState) error {
 	return nil
 }
 
+func hasNamespace(s *specs.Spec, t specs.LinuxNamespaceType) bool {
+	if s.Linux == nil {
+		return false
+	}
+	for _, ns := range s.Linux.Namespaces {
+		if ns.Type == t {
+			return true
+		}
+	}
+	return false
+}
+
 func newNamespace(s *specs.Spec, t specs.LinuxNamespaceType) bool {
 	if s.Linux == nil {
 		return false
@@ -99,10 +113,21 @@ func joinKeyring(s *initState) error {
 func mountRootfs(s *initState) error {
 	// exact modes for the device nodes and directories we create
 	unix.Umask(0)
-	if err := rootfs.Prepare(s.spec.Root.Path); err != nil {
+	// without a mount namespace of its own the container shares the
+	// host's: nothing may change the host's propagation then
+	if hasNamespace(s.spec, specs.MountNamespace) {
+		if err := rootfs.Prepare(s.spec.Root.Path); err != nil {
+			return err
+		}
+	}
+	if err := rootfs.Apply(s.spec.Root.Path, s.cfg.Plan.Mounts, s.cfg.InUserNS); err != nil {
 		return err
 	}
-	return rootfs.Apply(s.spec.Root.Path, s.cfg.Plan.Mounts, s.cfg.InUserNS)
+	// a cwd the image lacks is made now, while we are root and / is writable
+	if cwd := s.spec.Process.Cwd; cwd != "" && cwd != "/" {
+		return rootfs.MkdirAll(s.spec.Root.Path, cwd)
+	}
+	return nil
 }
 
 func requestHooks(s *initState) error {
@@ -122,6 +147,10 @@ func createContainerHooks(s *initState) error {
 }
 
 func pivot(s *initState) error {
+	if !hasNamespace(s.spec, specs.MountNamespace) {
+		// pivot_root would move the host's own root
+		return rootfs.Chroot(s.spec.Root.Path)
+	}
 	if s.cfg.NoPivot {
 		return rootfs.MoveRoot(s.spec.Root.Path)
 	}
@@ -147,26 +176,27 @@ func setHostname(s *initState) error {
 }
 
 func sendReady(s *initState) error {
-	if err := s.child.Ready(&handshake.Ready{Steps: s.timings}); err != nil {
+	if err := s.child.Ready(&handshake.Ready{Steps: s.timings, Warnings: s.warnings}); err != nil {
 		return err
 	}
 	return s.child.Close()
 }
 
-func waitFifo(s *initState) error {
-	f := os.NewFile(handshake.FifoFd, "exec.fifo")
-	var b [1]byte
+// waitStart blocks until `start` connects to the gate. The connection
+// stays open, close-on-exec: start learns of success by EOF at execve,
+// or reads why the start failed.
+func waitStart(s *initState) error {
 	for {
-		n, err := unix.Read(int(f.Fd()), b[:])
-		if err == unix.EINTR {
+		fd, _, err := unix.Accept4(handshake.GateFd, unix.SOCK_CLOEXEC)
+		if err == unix.EINTR || err == unix.ECONNABORTED {
 			continue
 		}
 		if err != nil {
-			return os.NewSyscallError("read exec fifo", err)
+			return os.NewSyscallError("accept on the start gate", err)
 		}
-		if n == 1 {
-			return f.Close()
-		}
+		unix.Close(handshake.GateFd)
+		s.gate = os.NewFile(uintptr(fd), "gate")
+		return nil
 	}
 }
 

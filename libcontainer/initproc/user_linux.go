@@ -3,6 +3,7 @@ package initproc
 import (
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 	"unsafe"
 
@@ -32,7 +33,7 @@ func setUser(s *initState) error {
 		return fmt.Errorf("read capabilities: %w", err)
 	}
 	if p.Capabilities != nil {
-		if err := fillCaps(caps, p.Capabilities); err != nil {
+		if err := fillCaps(s, caps, p.Capabilities); err != nil {
 			return err
 		}
 		if err := caps.Apply(capability.BOUNDING); err != nil {
@@ -56,7 +57,7 @@ func setUser(s *initState) error {
 	}
 	// The kernel raises an ambient capability only if it is permitted and
 	// inheritable; runc's default spec lists ambient ones without
-	// inheritable, and runc ignores the failure, so we skip those.
+	// inheritable, and runc quietly ignores the failure, so we skip those.
 	for _, c := range capability.ListKnown() {
 		if caps.Get(capability.AMBIENT, c) && !(caps.Get(capability.INHERITABLE, c) && caps.Get(capability.PERMITTED, c)) {
 			caps.Unset(capability.AMBIENT, c)
@@ -68,7 +69,14 @@ func setUser(s *initState) error {
 	return nil
 }
 
-func fillCaps(c capability.Capabilities, pc *specs.LinuxCapabilities) error {
+// fillCaps sets the spec's capability sets. A capability the runtime does
+// not hold itself (or the kernel lacks) cannot be granted: it is left
+// out, with a warning, rather than failing the container.
+func fillCaps(s *initState, c capability.Capabilities, pc *specs.LinuxCapabilities) error {
+	held := map[capability.Cap]bool{}
+	for _, x := range capability.ListKnown() {
+		held[x] = c.Get(capability.PERMITTED, x) && c.Get(capability.BOUNDING, x)
+	}
 	c.Clear(capability.CAPS | capability.BOUNDS | capability.AMBS)
 	sets := []struct {
 		which capability.CapType
@@ -78,20 +86,27 @@ func fillCaps(c capability.Capabilities, pc *specs.LinuxCapabilities) error {
 		{capability.PERMITTED, pc.Permitted}, {capability.INHERITABLE, pc.Inheritable},
 		{capability.AMBIENT, pc.Ambient},
 	}
-	last, _ := capability.LastCap()
+	missing := map[string]bool{}
 	for _, set := range sets {
 		for _, n := range set.names {
 			c2, ok := capByName[n]
 			if !ok {
 				return fmt.Errorf("unknown capability %q", n)
 			}
-			// a capability this kernel does not have cannot be granted;
-			// runc skips it too
-			if c2 > last {
+			if !held[c2] {
+				missing[n] = true
 				continue
 			}
 			c.Set(set.which, c2)
 		}
+	}
+	if len(missing) > 0 {
+		names := make([]string, 0, len(missing))
+		for n := range missing {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		s.warn("capabilities %v not granted: the runtime does not hold them", names)
 	}
 	return nil
 }

@@ -141,3 +141,18 @@ func readonlyOp(root *os.File, op Op) error {
 		})
 	})
 }
+
+// MkdirAll creates dir (a container path) inside rootfs, as runc does for
+// a process.cwd the image lacks.
+func MkdirAll(rootfs, dir string) error {
+	root, err := os.OpenFile(rootfs, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	f, err := openDir(root, dir)
+	if err != nil {
+		return err
+	}
+	return f.Close()
+}

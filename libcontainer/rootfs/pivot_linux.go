@@ -29,10 +29,10 @@ func Pivot(rootfs string) error {
 	if err := unix.PivotRoot(".", "."); err != nil {
 		return &os.PathError{Op: "pivot_root", Path: rootfs, Err: err}
 	}
-	// keep the unmount of the old root from reaching the host
-	if err := mount("", ".", "", unix.MS_SLAVE|unix.MS_REC, ""); err != nil {
-		return &MountError{Op: "make slave", Target: "old root", Err: err}
-	}
+	// The old root now sits on top of "."; it is a slave of the host's
+	// since Prepare, so detaching it cannot reach the host. (A mount(2)
+	// of "." here would change the new root instead: mount does not
+	// cross onto the mount stacked on ".", umount does.)
 	if err := unix.Unmount(".", unix.MNT_DETACH); err != nil {
 		return &os.PathError{Op: "umount", Path: "old root", Err: err}
 	}
@@ -47,6 +47,17 @@ func MoveRoot(rootfs string) error {
 	}
 	if err := mount(rootfs, "/", "", unix.MS_MOVE, ""); err != nil {
 		return &MountError{Op: "move", Source: rootfs, Target: "/", Err: err}
+	}
+	if err := unix.Chroot("."); err != nil {
+		return &os.PathError{Op: "chroot", Path: rootfs, Err: err}
+	}
+	return chdirRoot()
+}
+
+// Chroot is for containers that share the host's mount namespace.
+func Chroot(rootfs string) error {
+	if err := unix.Chdir(rootfs); err != nil {
+		return &os.PathError{Op: "chdir", Path: rootfs, Err: err}
 	}
 	if err := unix.Chroot("."); err != nil {
 		return &os.PathError{Op: "chroot", Path: rootfs, Err: err}

@@ -1,0 +1,79 @@
+package libcontainer
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"golang.org/x/sys/unix"
+)
+
+// The create→start gate is a listening unix socket in the state dir, held
+// by the init: `start` connects, the init accepts, runs the startContainer
+// hooks and execs. The accepted connection is close-on-exec, so `start`
+// reads EOF once the user process runs, or the init's error message if a
+// hook or the exec failed: start can report both, which a fifo cannot.
+const gateFile = "exec.sock"
+
+// shortPath reaches name in dir through /proc/self/fd, since a socket
+// path may hold only 107 bytes and state dirs can be deeper than that.
+func shortPath(dir *os.File, name string) string {
+	return "/proc/self/fd/" + strconv.Itoa(int(dir.Fd())) + "/" + name
+}
+
+// listenGate makes the gate socket; the init inherits the listener.
+func listenGate(dir string) (*os.File, error) {
+	d, err := os.OpenFile(dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, os.NewSyscallError("socket", err)
+	}
+	f := os.NewFile(uintptr(fd), gateFile)
+	if err := unix.Bind(fd, &unix.SockaddrUnix{Name: shortPath(d, gateFile)}); err != nil {
+		f.Close()
+		return nil, &os.PathError{Op: "bind", Path: filepath.Join(dir, gateFile), Err: err}
+	}
+	if err := unix.Listen(fd, 1); err != nil {
+		f.Close()
+		return nil, os.NewSyscallError("listen", err)
+	}
+	return f, nil
+}
+
+// openGate connects to the init's gate and waits for the outcome: nil
+// once the user process has been exec'd.
+func (c *Container) openGate() error {
+	d, err := os.OpenFile(c.dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return os.NewSyscallError("socket", err)
+	}
+	conn := os.NewFile(uintptr(fd), "gate")
+	defer conn.Close()
+	err = unix.Connect(fd, &unix.SockaddrUnix{Name: shortPath(d, gateFile)})
+	if errors.Is(err, unix.ECONNREFUSED) || errors.Is(err, unix.ENOENT) {
+		return fmt.Errorf("cannot start container %q: its init is gone", c.id)
+	}
+	if err != nil {
+		return fmt.Errorf("start container %q: connect: %w", c.id, err)
+	}
+	msg, err := io.ReadAll(conn)
+	if err != nil && !errors.Is(err, unix.ECONNRESET) {
+		return fmt.Errorf("start container %q: %w", c.id, err)
+	}
+	if len(msg) > 0 {
+		return fmt.Errorf("start container %q: %s", c.id, msg)
+	}
+	return nil
+}

@@ -1,0 +1,14 @@
+package nsenter
+
+import "testing"
+
+func TestRequest(t *testing.T) {
+	got := Request([]Join{{"user", 6}, {"network", 7}}, []string{"mount", "pid"}, 8)
+	want := "_MYRUNC_NSENTER=user:6,network:7;mount,pid;8"
+	if got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+	if got := Request(nil, nil, 5); got != "_MYRUNC_NSENTER=-;-;5" {
+		t.Fatalf("empty request: %q", got)
+	}
+}

@@ -1,0 +1,232 @@
+#!/usr/bin/env bats
+# Bad input: create (and run) must fail with exit 1 and a message naming
+# the problem, and leave nothing behind: no state dir, no cgroup dir, no
+# mount, no process.
+
+load helpers
+
+setup() {
+	setup_test
+	setup_bundle
+}
+teardown() { teardown_test; }
+
+# create_fails: create $CID from $BUNDLE must fail with exit 1 and leave
+# nothing behind; the output is in $output
+create_fails() {
+	myrunc_detached create --bundle "$BUNDLE" "$@" "$CID"
+	assert_error
+	assert_nothing_left
+}
+
+@test "missing config.json" {
+	rm "$BUNDLE/config.json"
+	create_fails
+	assert_output_contains "config.json"
+}
+
+@test "config.json that cannot be read (a directory)" {
+	rm "$BUNDLE/config.json"
+	mkdir "$BUNDLE/config.json"
+	create_fails
+	assert_output_contains "config.json"
+}
+
+@test "config.json with invalid JSON" {
+	echo '{"ociVersion": "1.0.2", "process": ' >"$BUNDLE/config.json"
+	create_fails
+	assert_output_contains "invalid JSON"
+}
+
+@test "config.json that is not a JSON object" {
+	echo '["not", "an", "object"]' >"$BUNDLE/config.json"
+	create_fails
+}
+
+@test "ociVersion 2.0.0 is refused" {
+	update_config '.ociVersion = "2.0.0"'
+	create_fails
+	assert_output_contains "ociVersion"
+}
+
+@test "missing rootfs" {
+	rm -rf "$BUNDLE/rootfs"
+	create_fails
+	assert_output_contains "root.path"
+}
+
+@test "root.path that is a file, not a directory" {
+	update_config '.root.path = "config.json"'
+	create_fails
+	assert_output_contains "root.path"
+}
+
+@test "empty process.args" {
+	update_config '.process.args = []'
+	create_fails
+	assert_output_contains "process.args"
+}
+
+@test "missing process" {
+	update_config 'del(.process)'
+	create_fails
+	assert_output_contains "process"
+}
+
+@test "absolute path to a command that does not exist" {
+	update_config '.process.args = ["/bin/nonexistent"]'
+	create_fails
+	assert_output_contains "/bin/nonexistent"
+	[[ "$output" == *"no such file or directory"* || "$output" == *"executable file not found"* ]] ||
+		fail "message: $output"
+}
+
+@test "bare command name not found in PATH" {
+	update_config '.process.args = ["nonexistent"]'
+	create_fails
+	assert_output_contains "nonexistent" "executable file not found"
+}
+
+@test "bare command name when PATH is not set" {
+	update_config '.process.args = ["nonexistent"] | .process.env = ["HOME=/root"]'
+	create_fails
+	assert_output_contains "nonexistent" "executable file not found"
+}
+
+@test "command that is not executable" {
+	update_config '.process.args = ["/etc/passwd"]'
+	create_fails
+	assert_output_contains "permission denied"
+}
+
+@test "command that is a directory" {
+	update_config '.process.args = ["/tmp"]'
+	create_fails
+	assert_output_contains "permission denied"
+}
+
+@test "run with a missing command fails the same way and removes everything" {
+	update_config '.process.args = ["nonexistent"]'
+	myrunc_detached run --bundle "$BUNDLE" "$CID"
+	assert_error
+	assert_output_contains "nonexistent" "executable file not found"
+	assert_nothing_left
+}
+
+@test "run -d with a missing command fails and removes everything" {
+	update_config '.process.args = ["/bin/nonexistent"]'
+	myrunc_detached run -d --bundle "$BUNDLE" "$CID"
+	assert_error
+	assert_output_contains "/bin/nonexistent"
+	assert_nothing_left
+}
+
+@test "relative process.cwd" {
+	update_config '.process.cwd = "tmp"'
+	create_fails
+	grep -qi cwd <<<"$output" || fail "message does not name cwd: $output"
+}
+
+@test "unknown namespace type" {
+	update_config '.linux.namespaces += [{"type": "bogusns"}]'
+	create_fails
+	assert_output_contains "bogusns"
+}
+
+@test "namespace path that does not exist" {
+	update_config '.linux.namespaces |= map(if .type == "network" then .path = "/nonexistent/netns" else . end)'
+	create_fails
+	assert_output_contains "/nonexistent/netns"
+}
+
+@test "unknown rlimit type" {
+	update_config '.process.rlimits = [{"type": "RLIMIT_BOGUS", "soft": 1, "hard": 1}]'
+	create_fails
+	assert_output_contains "RLIMIT_BOGUS"
+}
+
+@test "bind mount of a source that does not exist" {
+	update_config '.mounts += [{"destination": "/mnt", "type": "bind", "source": "/nonexistent-src", "options": ["bind"]}]'
+	create_fails
+	assert_output_contains "/nonexistent-src"
+}
+
+@test "unknown sysctl" {
+	update_config '.linux.sysctl = {"bogus.sysctl.name": "1"}'
+	create_fails
+	assert_output_contains "bogus.sysctl.name"
+}
+
+@test "--bundle that does not exist" {
+	myrunc_detached create --bundle "$TEST_DIR/no-such-bundle" "$CID"
+	assert_error
+	assert_output_contains "no-such-bundle"
+	assert_nothing_left
+}
+
+@test "ids with characters outside [A-Za-z0-9_.+-] are refused" {
+	# a victim directory an id must never reach
+	mkdir -p "$TEST_DIR/victim"
+	touch "$TEST_DIR/victim/keep"
+	local id bad=()
+	for id in "a/b" "../victim" "../../$ID_BASE-x" ".." "." "a b" " lead" "a:b" 'a$b' 'a;b' 'a*b' 'a?b' 'a"b' "a'b" 'a\b' 'a|b' 'a<b' 'a@b' 'a#b' 'ä' $'a\nb' $'a\tb'; do
+		myrunc_detached create --bundle "$BUNDLE" "$id"
+		if [ "$status" -ne 1 ] || [[ "$output" != *invalid* ]]; then
+			bad+=("'$id' -> status $status: $output")
+		fi
+	done
+	[ ${#bad[@]} -eq 0 ] || fail "$(printf '%s\n' "${bad[@]}")"
+	assert_nothing_left
+	[ "$(ls -A "$TEST_DIR/victim")" = keep ] || fail "victim changed: $(ls -A "$TEST_DIR/victim")"
+	[ ! -e "$(dirname "$TEST_DIR")/$ID_BASE-x" ] || fail "created $(dirname "$TEST_DIR")/$ID_BASE-x"
+	local extra
+	extra="$(ls -A "$TEST_DIR" | grep -vxE '\.cgroups|\.cleanup|bundle|root|victim|stdio[0-9]+\.(out|err)' || true)"
+	[ -z "$extra" ] || fail "something appeared in $TEST_DIR: $extra"
+	[ "$(ls -A "$BUNDLE" | sort | tr '\n' ' ')" = "config.json rootfs " ] || fail "bundle changed: $(ls -A "$BUNDLE")"
+}
+
+@test "ids made of allowed characters work" {
+	local id="${ID_BASE}_A.b+c-9"
+	create_container "$id"
+	[ "$(container_status "$id")" = created ]
+	[ -d "$ROOT/$id" ]
+}
+
+@test "an empty id is refused" {
+	myrunc_detached create --bundle "$BUNDLE" ""
+	[ "$status" -ne 0 ]
+	assert_nothing_left
+}
+
+@test "a missing id is refused" {
+	myrunc_detached create --bundle "$BUNDLE"
+	[ "$status" -ne 0 ]
+	assert_nothing_left
+}
+
+@test "state, kill, start and delete refuse invalid ids and touch nothing outside --root" {
+	mkdir -p "$TEST_DIR/victim"
+	touch "$TEST_DIR/victim/keep"
+	local cmd bad=()
+	for cmd in "state" "start" "kill" "delete" "delete -f"; do
+		# shellcheck disable=SC2086
+		myrunc $cmd "../victim"
+		[ "$status" -ne 0 ] || bad+=("$cmd ../victim succeeded")
+		# shellcheck disable=SC2086
+		myrunc $cmd "a/b"
+		[ "$status" -ne 0 ] || bad+=("$cmd a/b succeeded")
+	done
+	[ -e "$TEST_DIR/victim/keep" ] || fail "../victim was removed"
+	[ ${#bad[@]} -eq 0 ] || fail "$(printf '%s\n' "${bad[@]}")"
+}
+
+@test "state, kill, start and delete of an unknown container fail with 'does not exist'" {
+	local cmd bad=()
+	for cmd in state start kill delete; do
+		myrunc $cmd "${ID_BASE}-nope"
+		if [ "$status" -ne 1 ] || [[ "$output" != *"does not exist"* ]]; then
+			bad+=("$cmd -> $status: $output")
+		fi
+	done
+	[ ${#bad[@]} -eq 0 ] || fail "$(printf '%s\n' "${bad[@]}")"
+}

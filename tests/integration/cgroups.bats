@@ -1,0 +1,149 @@
+#!/usr/bin/env bats
+# cgroups (v1 hierarchies on this host): membership, resources, removal.
+
+load helpers
+
+V1_CONTROLLERS="cpu cpuacct cpuset memory devices freezer blkio pids"
+
+setup() {
+	setup_test
+	setup_bundle
+}
+teardown() { teardown_test; }
+
+# cg_file CONTROLLER FILE: path of FILE in the container's cgroup
+cg_file() {
+	echo "$CGROUP_MNT/$1$CGROUPS_PATH/$2"
+}
+
+@test "the init is in cgroupsPath in every v1 controller" {
+	run_detached "$CID"
+	local pid ctl bad=()
+	pid="$(container_pid "$CID")"
+	for ctl in $V1_CONTROLLERS; do
+		[ -d "$CGROUP_MNT/$ctl" ] || continue
+		grep -qx "$pid" "$(cg_file "$ctl" cgroup.procs)" 2>/dev/null || bad+=("$ctl")
+	done
+	[ ${#bad[@]} -eq 0 ] || fail "init $pid not in $CGROUPS_PATH for: ${bad[*]}"
+}
+
+@test "/proc/PID/cgroup of the init names cgroupsPath for every v1 controller" {
+	run_detached "$CID"
+	local pid ctl
+	pid="$(container_pid "$CID")"
+	for ctl in $V1_CONTROLLERS; do
+		[ -d "$CGROUP_MNT/$ctl" ] || continue
+		grep -Eq "^[0-9]+:([^:]*,)?$ctl(,[^:]*)?:$CGROUPS_PATH\$" "/proc/$pid/cgroup" ||
+			fail "$ctl: $(cat "/proc/$pid/cgroup")"
+	done
+}
+
+@test "the init is in its cgroup already while created" {
+	create_container "$CID"
+	grep -qx "$(container_pid "$CID")" "$(cg_file pids cgroup.procs)"
+	grep -qx "$(container_pid "$CID")" "$(cg_file memory cgroup.procs)"
+}
+
+@test "the container's children are in its cgroup too" {
+	update_config '.process.args = ["sh", "-c", "sleep 100 & sleep 100 & echo ready >/ready; wait"]'
+	run_detached "$CID"
+	wait_for_file "$BUNDLE/rootfs/ready"
+	[ "$(grep -c . "$(cg_file pids cgroup.procs)")" -eq 3 ] || fail "$(cat "$(cg_file pids cgroup.procs)")"
+	[ "$(grep -c . "$(cg_file memory cgroup.procs)")" -eq 3 ]
+}
+
+@test "a nested cgroupsPath works and delete removes the leaf" {
+	local top="/myrunc-test-$(rand_hex 12)"
+	echo "$top" >>"$TEST_DIR/.cgroups"
+	CGROUPS_PATH="$top/nested/leaf"
+	# the parents are made for the leaf; whether delete removes them is
+	# up to the runtime (runc does not), the leaf must go
+	on_teardown "for h in $CGROUP_MNT/*; do rmdir \$h$top/nested \$h$top 2>/dev/null; done; true"
+	update_config '.linux.cgroupsPath = $cg' --arg cg "$CGROUPS_PATH"
+	run_detached "$CID"
+	grep -qx "$(container_pid "$CID")" "$(cg_file pids cgroup.procs)"
+	myrunc -0 delete -f "$CID"
+	local ctl
+	for ctl in "$CGROUP_MNT"/*; do
+		[ ! -d "$ctl$CGROUPS_PATH" ] || fail "left: $ctl$CGROUPS_PATH"
+	done
+}
+
+@test "resources.memory.limit sets memory.limit_in_bytes" {
+	update_config '.linux.resources.memory = {"limit": 67108864}'
+	run_detached "$CID"
+	[ "$(cat "$(cg_file memory memory.limit_in_bytes)")" = 67108864 ]
+}
+
+@test "resources.pids.limit sets pids.max" {
+	update_config '.linux.resources.pids = {"limit": 42}'
+	run_detached "$CID"
+	[ "$(cat "$(cg_file pids pids.max)")" = 42 ]
+}
+
+@test "resources.pids.limit stops forks beyond it" {
+	update_config '.linux.resources.pids = {"limit": 5}
+		| .process.args = ["sh", "-c", "for i in $(seq 1 20); do sleep 10 & done; echo all-forked"]'
+	run_fg "$CID"
+	assert_output_contains "Resource temporarily unavailable"
+	assert_output_not_contains all-forked
+}
+
+@test "resources.cpu shares, quota and period" {
+	update_config '.linux.resources.cpu = {"shares": 512, "quota": 50000, "period": 100000}'
+	run_detached "$CID"
+	[ "$(cat "$(cg_file cpu cpu.shares)")" = 512 ]
+	[ "$(cat "$(cg_file cpu cpu.cfs_quota_us)")" = 50000 ]
+	[ "$(cat "$(cg_file cpu cpu.cfs_period_us)")" = 100000 ]
+}
+
+@test "resources.cpu.cpus sets cpuset.cpus" {
+	update_config '.linux.resources.cpu = {"cpus": "0"}'
+	run_detached "$CID"
+	[ "$(cat "$(cg_file cpuset cpuset.cpus)")" = 0 ]
+}
+
+@test "the devices cgroup denies by default" {
+	run_detached "$CID"
+	local list
+	list="$(cat "$(cg_file devices devices.list)")"
+	! grep -qx 'a \*:\* rwm' <<<"$list" || fail "everything allowed: $list"
+	grep -q '^c 1:3 rwm$' <<<"$list" || fail "/dev/null not allowed: $list"
+}
+
+@test "two containers get two cgroups" {
+	run_detached "$CID"
+	local first="$CGROUPS_PATH"
+	local cg2="/myrunc-test-$(rand_hex 12)"
+	echo "$cg2" >>"$TEST_DIR/.cgroups"
+	update_config '.linux.cgroupsPath = $cg' --arg cg "$cg2"
+	run_detached "$CID2"
+	[ "$(cat "$CGROUP_MNT/pids$first/cgroup.procs")" = "$(container_pid "$CID")" ]
+	[ "$(cat "$CGROUP_MNT/pids$cg2/cgroup.procs")" = "$(container_pid "$CID2")" ]
+}
+
+@test "kill --all KILL empties the cgroup" {
+	update_config '.process.args = ["sh", "-c", "sleep 100 & sleep 100 & echo ready >/ready; wait"]'
+	run_detached "$CID"
+	wait_for_file "$BUNDLE/rootfs/ready"
+	myrunc -0 kill --all "$CID" KILL
+	retry 5 test ! -s "$(cg_file pids cgroup.procs)" || fail "left: $(cat "$(cg_file pids cgroup.procs)")"
+	wait_for_status "$CID" stopped
+}
+
+@test "delete removes the cgroup in every hierarchy" {
+	run_detached "$CID"
+	myrunc -0 delete -f "$CID"
+	local h
+	for h in "$CGROUP_MNT"/*; do
+		[ ! -d "$h$CGROUPS_PATH" ] || fail "left: $h$CGROUPS_PATH"
+	done
+}
+
+@test "delete of a stopped container removes its cgroups" {
+	update_config '.process.args = ["true"]'
+	run_detached "$CID"
+	wait_for_status "$CID" stopped
+	myrunc -0 delete "$CID"
+	[ -z "$(cgroup_dirs "$CGROUPS_PATH")" ] || fail "left: $(cgroup_dirs "$CGROUPS_PATH")"
+}

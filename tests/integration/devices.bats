@@ -1,0 +1,126 @@
+#!/usr/bin/env bats
+# /dev: linux.devices, the default devices and the /dev symlinks.
+
+load helpers
+
+setup() {
+	setup_test
+	setup_bundle
+}
+teardown() { teardown_test; }
+
+@test "linux.devices: a char device with major, minor, mode, uid and gid" {
+	update_config '.linux.devices = [{"path": "/dev/mydev", "type": "c", "major": 1, "minor": 3, "fileMode": 432, "uid": 1000, "gid": 2000}]
+		| .process.args = ["stat", "-c", "%F %t:%T %a %u %g", "/dev/mydev"]'
+	run_fg "$CID"
+	assert_status 0
+	# 432 = 0660; stat prints major/minor in hex
+	[ "$output" = "character special file 1:3 660 1000 2000" ] || fail "$output"
+}
+
+@test "linux.devices: a block device" {
+	update_config '.linux.devices = [{"path": "/dev/myblk", "type": "b", "major": 7, "minor": 200, "fileMode": 384}]
+		| .process.args = ["stat", "-c", "%F %t:%T %a", "/dev/myblk"]'
+	run_fg "$CID"
+	assert_status 0
+	[ "$output" = "block special file 7:c8 600" ] || fail "$output"
+}
+
+@test "linux.devices: a device in a subdirectory of /dev" {
+	update_config '.linux.devices = [{"path": "/dev/sub/dir/mynull", "type": "c", "major": 1, "minor": 3, "fileMode": 438}]
+		| .process.args = ["stat", "-c", "%F %t:%T", "/dev/sub/dir/mynull"]'
+	run_fg "$CID"
+	assert_status 0
+	[ "$output" = "character special file 1:3" ] || fail "$output"
+}
+
+@test "linux.devices: a device allowed by the devices cgroup is usable" {
+	update_config '.linux.devices = [{"path": "/dev/mynull", "type": "c", "major": 1, "minor": 3, "fileMode": 438}]
+		| .linux.resources.devices += [{"allow": true, "type": "c", "major": 1, "minor": 3, "access": "rwm"}]
+		| .process.args = ["sh", "-c", "echo data >/dev/mynull && echo write-ok"]'
+	run_fg "$CID"
+	assert_status 0
+	[ "$output" = write-ok ]
+}
+
+@test "devices cgroup: a device that is not allowed cannot be opened" {
+	# /dev/mem (1:1) is never in the default allow list
+	update_config '.linux.devices = [{"path": "/dev/mymem", "type": "c", "major": 1, "minor": 1, "fileMode": 384}]
+		| .linux.resources.devices = [{"allow": false, "access": "rwm"}, {"allow": false, "type": "c", "major": 1, "minor": 1, "access": "rwm"}]
+		| .process.args = ["sh", "-c", "head -c 1 /dev/mymem >/dev/null 2>&1 && echo opened || echo refused"]'
+	run_fg "$CID"
+	assert_status 0
+	[ "$output" = refused ] || fail "$output"
+}
+
+@test "default devices exist with the right numbers" {
+	update_config '.process.args = ["sh", "-c", "for d in null zero full random urandom tty; do stat -c \"%n %F %t:%T\" /dev/$d; done"]'
+	run_fg "$CID"
+	assert_status 0
+	local want
+	want="$(printf '%s\n' \
+		"/dev/null character special file 1:3" \
+		"/dev/zero character special file 1:5" \
+		"/dev/full character special file 1:7" \
+		"/dev/random character special file 1:8" \
+		"/dev/urandom character special file 1:9" \
+		"/dev/tty character special file 5:0")"
+	[ "$output" = "$want" ] || fail "got: $output"
+}
+
+@test "default devices work: null, zero, full, urandom" {
+	update_config '.process.args = ["sh", "-c", "echo x >/dev/null && echo null-ok; head -c 4 /dev/zero | od -An -tx1; head -c 8 /dev/urandom | wc -c; dd if=/dev/zero of=/dev/full bs=1 count=1 2>&1; true"]'
+	run_fg "$CID"
+	assert_status 0
+	[ "${lines[0]}" = null-ok ] || fail "$output"
+	[ "$(echo ${lines[1]})" = "00 00 00 00" ] || fail "$output"
+	[ "${lines[2]}" = 8 ] || fail "$output"
+	assert_output_contains "No space left on device"
+}
+
+@test "default devices are world read-writable" {
+	update_config '.process.args = ["stat", "-c", "%a", "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty"]'
+	run_fg "$CID"
+	assert_status 0
+	local l
+	for l in "${lines[@]}"; do [ "$l" = 666 ] || fail "mode $l: $output"; done
+}
+
+@test "/dev symlinks: fd, stdin, stdout, stderr, ptmx" {
+	update_config '.process.args = ["sh", "-c", "for l in fd stdin stdout stderr ptmx; do echo \"$l -> $(readlink /dev/$l)\"; done"]'
+	run_fg "$CID"
+	assert_status 0
+	local want
+	want="$(printf '%s\n' \
+		"fd -> /proc/self/fd" \
+		"stdin -> /proc/self/fd/0" \
+		"stdout -> /proc/self/fd/1" \
+		"stderr -> /proc/self/fd/2" \
+		"ptmx -> pts/ptmx")"
+	[ "$output" = "$want" ] || fail "got: $output"
+}
+
+@test "/dev/stdout writes to the container's stdout" {
+	update_config '.process.args = ["sh", "-c", "echo via-dev-stdout >/dev/stdout"]'
+	run_fg "$CID"
+	assert_status 0
+	[ "$output" = via-dev-stdout ]
+}
+
+@test "/dev is a tmpfs with nothing of the host's devices" {
+	update_config '.process.args = ["sh", "-c", "grep \" /dev \" /proc/self/mountinfo; ls /dev"]'
+	run_fg "$CID"
+	assert_status 0
+	[[ "${lines[0]}" == *" - tmpfs "* ]] || fail "$output"
+	! grep -qx vda <<<"$output" || fail "host devices visible: $output"
+	! grep -qx kmsg <<<"$output" || fail "host devices visible: $output"
+	grep -qx shm <<<"$output" && grep -qx pts <<<"$output" && grep -qx mqueue <<<"$output" || fail "$output"
+}
+
+@test "/dev/shm is a writable tmpfs" {
+	update_config '.process.args = ["sh", "-c", "grep \" /dev/shm \" /proc/self/mountinfo; echo x >/dev/shm/f && echo shm-ok"]'
+	run_fg "$CID"
+	assert_status 0
+	[[ "${lines[0]}" == *" - tmpfs "* ]] || fail "$output"
+	[ "${lines[1]}" = shm-ok ]
+}

@@ -1,0 +1,224 @@
+#!/usr/bin/env bats
+# Namespaces: new ones of each type, and joining existing ones by path.
+
+load helpers
+
+setup() {
+	setup_test
+	setup_bundle
+}
+teardown() { teardown_test; }
+
+# ns_of_container ID TYPE: the namespace of TYPE the container's init is in
+ns_of_container() {
+	readlink "/proc/$(container_pid "$1")/ns/$2"
+}
+
+@test "pid namespace: the container's process is pid 1 and sees only its own processes" {
+	update_config '.process.args = ["sh", "-c", "echo pid=$$; sleep 100 & ps -o pid,args; kill $!"]'
+	run_fg "$CID"
+	assert_status 0
+	[ "${lines[0]}" = "pid=1" ] || fail "$output"
+	# header + sh (pid 1) + sleep + ps
+	[ "${#lines[@]}" -eq 5 ] || fail "container sees other processes: $output"
+	[[ "${lines[2]}" =~ ^[[:space:]]*1[[:space:]]+sh ]] || fail "$output"
+}
+
+@test "pid namespace: the host pid differs from the container pid" {
+	run_detached "$CID"
+	local pid
+	pid="$(container_pid "$CID")"
+	[ "$pid" -gt 1 ]
+	grep -q '^NSpid:.*[[:space:]]1$' "/proc/$pid/status" || fail "$(grep NSpid "/proc/$pid/status")"
+	[ "$(ns_of_container "$CID" pid)" != "$(host_ns pid)" ]
+}
+
+@test "without a pid namespace the container shares the host's" {
+	update_config '.linux.namespaces -= [{"type": "pid"}]'
+	run_detached "$CID"
+	[ "$(ns_of_container "$CID" pid)" = "$(host_ns pid)" ]
+}
+
+@test "uts namespace: hostname from config.json" {
+	update_config '.hostname = "ctr-host-name"
+		| .process.args = ["sh", "-c", "hostname; cat /proc/sys/kernel/hostname"]'
+	local before
+	before="$(hostname)"
+	run_fg "$CID"
+	assert_status 0
+	[ "${lines[0]}" = ctr-host-name ] && [ "${lines[1]}" = ctr-host-name ] || fail "$output"
+	[ "$(hostname)" = "$before" ]
+}
+
+@test "uts namespace: domainname from config.json" {
+	update_config '.domainname = "ctr.example.test"
+		| .process.args = ["cat", "/proc/sys/kernel/domainname"]'
+	local before
+	before="$(cat /proc/sys/kernel/domainname)"
+	run_fg "$CID"
+	assert_status 0
+	[ "$output" = ctr.example.test ]
+	[ "$(cat /proc/sys/kernel/domainname)" = "$before" ]
+}
+
+@test "uts namespace is new" {
+	run_detached "$CID"
+	[ "$(ns_of_container "$CID" uts)" != "$(host_ns uts)" ]
+}
+
+@test "ipc namespace is new, and shared with the host without one" {
+	run_detached "$CID"
+	[ "$(ns_of_container "$CID" ipc)" != "$(host_ns ipc)" ]
+	local cg2="/myrunc-test-$(rand_hex 12)"
+	echo "$cg2" >>"$TEST_DIR/.cgroups"
+	update_config '.linux.cgroupsPath = $cg | .linux.namespaces -= [{"type": "ipc"}]' --arg cg "$cg2"
+	run_detached "$CID2"
+	[ "$(ns_of_container "$CID2" ipc)" = "$(host_ns ipc)" ]
+}
+
+@test "mount namespace is new" {
+	run_detached "$CID"
+	[ "$(ns_of_container "$CID" mnt)" != "$(host_ns mnt)" ]
+}
+
+@test "network namespace: only a loopback interface" {
+	update_config '.process.args = ["sh", "-c", "ls /sys/class/net; echo ---; ip -o link"]'
+	run_fg "$CID"
+	assert_status 0
+	[ "${lines[0]}" = lo ] && [ "${lines[1]}" = --- ] || fail "$output"
+	[ "${#lines[@]}" -eq 3 ] || fail "more than lo: $output"
+	[[ "${lines[2]}" == *" lo: "* ]] || fail "$output"
+}
+
+@test "network namespace is new, and shared with the host without one" {
+	run_detached "$CID"
+	[ "$(ns_of_container "$CID" net)" != "$(host_ns net)" ]
+	local cg2="/myrunc-test-$(rand_hex 12)"
+	echo "$cg2" >>"$TEST_DIR/.cgroups"
+	update_config '.linux.cgroupsPath = $cg | .linux.namespaces -= [{"type": "network"}]' --arg cg "$cg2"
+	run_detached "$CID2"
+	[ "$(ns_of_container "$CID2" net)" = "$(host_ns net)" ]
+}
+
+@test "cgroup namespace: /proc/self/cgroup shows / paths" {
+	update_config '.linux.namespaces += [{"type": "cgroup"}] | .process.args = ["cat", "/proc/self/cgroup"]'
+	run_fg "$CID"
+	assert_status 0
+	[ "${#lines[@]}" -gt 0 ]
+	local l
+	for l in "${lines[@]}"; do
+		[[ "$l" == *:/ ]] || fail "not a / path: $l (all: $output)"
+	done
+}
+
+@test "without a cgroup namespace /proc/self/cgroup shows the cgroupsPath" {
+	update_config '.process.args = ["cat", "/proc/self/cgroup"]'
+	run_fg "$CID"
+	assert_status 0
+	grep -q ":pids:$CGROUPS_PATH\$" <<<"$output" || fail "$output"
+}
+
+@test "user namespace: root in the container is the mapped uid on the host" {
+	update_config '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+		| .process.args = ["sh", "-c", "id -u; id -g; cat /proc/self/uid_map /proc/self/gid_map; exec sleep 100"]'
+	myrunc_detached run -d --bundle "$BUNDLE" "$CID"
+	assert_status 0
+	retry 5 grep -q 200000 "$STDOUT_FILE" || fail "output: $(cat "$STDOUT_FILE" "$STDERR_FILE")"
+	mapfile -t out <"$STDOUT_FILE"
+	[ "${out[0]}" = 0 ] && [ "${out[1]}" = 0 ] || fail "id: ${out[*]}"
+	[[ "$(echo ${out[2]})" == "0 100000 65536" ]] || fail "uid_map: ${out[2]}"
+	[[ "$(echo ${out[3]})" == "0 200000 65536" ]] || fail "gid_map: ${out[3]}"
+	local pid
+	pid="$(container_pid "$CID")"
+	retry 5 grep -q sleep "/proc/$pid/cmdline"
+	read -ra uid <<<"$(grep '^Uid:' "/proc/$pid/status")"
+	read -ra gid <<<"$(grep '^Gid:' "/proc/$pid/status")"
+	[ "${uid[1]}" = 100000 ] || fail "host uid: ${uid[*]}"
+	[ "${gid[1]}" = 200000 ] || fail "host gid: ${gid[*]}"
+	[ "$(ns_of_container "$CID" user)" != "$(host_ns user)" ]
+}
+
+@test "user namespace: a non-root container user maps too" {
+	update_config '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .process.user = {"uid": 1000, "gid": 1000}
+		| .process.args = ["sleep", "100"]'
+	run_detached "$CID"
+	local pid
+	pid="$(container_pid "$CID")"
+	retry 5 grep -q sleep "/proc/$pid/cmdline"
+	read -ra uid <<<"$(grep '^Uid:' "/proc/$pid/status")"
+	[ "${uid[1]}" = 101000 ] || fail "host uid: ${uid[*]}"
+}
+
+@test "time namespace: monotonic and boottime offsets" {
+	[ -e /proc/self/ns/time ] || skip "kernel has no time namespaces"
+	update_config '.linux.namespaces += [{"type": "time"}]
+		| .linux.timeOffsets = {"monotonic": {"secs": 86400, "nanosecs": 0}, "boottime": {"secs": 172800, "nanosecs": 0}}
+		| .process.args = ["cat", "/proc/uptime"]'
+	local before after inside
+	before="$(cut -d. -f1 /proc/uptime)"
+	run_fg "$CID"
+	assert_status 0
+	after="$(cut -d. -f1 /proc/uptime)"
+	inside="$(cut -d. -f1 <<<"$output")"
+	[[ "$inside" =~ ^[0-9]+$ ]] || fail "output: $output"
+	# /proc/uptime is boottime
+	[ "$inside" -ge $((before + 172800)) ] && [ "$inside" -le $((after + 172800 + 1)) ] ||
+		fail "uptime inside $inside, host $before..$after, offset 172800"
+}
+
+@test "time namespace is new" {
+	[ -e /proc/self/ns/time ] || skip "kernel has no time namespaces"
+	update_config '.linux.namespaces += [{"type": "time"}]
+		| .linux.timeOffsets = {"monotonic": {"secs": 1000, "nanosecs": 0}}'
+	run_detached "$CID"
+	[ "$(ns_of_container "$CID" time)" != "$(host_ns time)" ]
+}
+
+@test "join a network namespace made with ip netns add" {
+	local ns="myrunc-test-$(rand_hex 8)"
+	ip netns add "$ns"
+	on_teardown "ip netns delete $ns"
+	ip -n "$ns" link set lo up
+	ip -n "$ns" addr add 127.0.0.42/32 dev lo
+	ip -n "$ns" link add mrtest0 type veth peer name mrtest1
+	update_config '.linux.namespaces |= map(if .type == "network" then .path = $p else . end)
+		| .process.args = ["sh", "-c", "ip -o addr show dev lo; ls /sys/class/net; readlink /proc/self/ns/net"]' \
+		--arg p "/run/netns/$ns"
+	run_fg "$CID"
+	assert_status 0
+	assert_output_contains "127.0.0.42" "mrtest0" "mrtest1"
+	[ "${lines[-1]}" = "$(ip netns exec "$ns" readlink /proc/self/ns/net)" ] || fail "$output"
+	# the namespace is still there and untouched after the container is gone
+	ip -n "$ns" -o addr show dev lo | grep -q 127.0.0.42
+}
+
+@test "join another container's net, ipc, uts and pid namespaces" {
+	update_config '.hostname = "first-ctr"'
+	run_detached "$CID"
+	local pid
+	pid="$(container_pid "$CID")"
+	local cg2="/myrunc-test-$(rand_hex 12)"
+	echo "$cg2" >>"$TEST_DIR/.cgroups"
+	update_config 'del(.hostname)
+		| .linux.cgroupsPath = $cg
+		| .linux.namespaces |= map(if (.type | IN("network", "ipc", "uts", "pid")) then .path = ($p + "/" + ({"network": "net"}[.type] // .type)) else . end)' \
+		--arg cg "$cg2" --arg p "/proc/$pid/ns"
+	update_config '.process.args = ["sh", "-c", "hostname >/joined.out; exec sleep 100"]'
+	run_detached "$CID2"
+	local pid2 t
+	pid2="$(container_pid "$CID2")"
+	for t in net ipc uts pid; do
+		[ "$(readlink "/proc/$pid2/ns/$t")" = "$(readlink "/proc/$pid/ns/$t")" ] || fail "$t namespace not joined"
+	done
+	[ "$(readlink "/proc/$pid2/ns/mnt")" != "$(readlink "/proc/$pid/ns/mnt")" ] || fail "mnt namespace shared"
+	wait_for_file "$BUNDLE/rootfs/joined.out"
+	[ "$(cat "$BUNDLE/rootfs/joined.out")" = first-ctr ]
+	# in the joined pid namespace, the first container's init is pid 1
+	grep -q '^NSpid:.*[[:space:]]1$' "/proc/$pid/status"
+	! grep -q '^NSpid:.*[[:space:]]1$' "/proc/$pid2/status" || fail "second container is pid 1 of its own namespace"
+}
