@@ -94,20 +94,32 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 	if err != nil {
 		return nil, nil, fmt.Errorf("linux.cgroupsPath: %w", err)
 	}
-	// spawn first: the init's Go runtime starts while we make its cgroup
+	// The cgroup is made while the init is spawned and its Go runtime
+	// starts; it joins the cgroup before it gets its Config.
+	type made struct {
+		m   cgroups.Manager
+		err error
+	}
+	cgc := make(chan made, 1)
+	go func() {
+		m, err := cgroups.New(cgPath, cgroupResources(s))
+		cgc <- made{m, err}
+	}()
 	t0 := time.Now()
 	p, err := spawn(c.dir, o, ns)
+	cg := <-cgc
+	if cg.m != nil {
+		rb.cgroup = cg.m
+	}
 	if err != nil {
 		return nil, nil, err
 	}
-	slog.Debug("phase", "spawn", time.Since(t0))
 	rb.init = p
-	mgr, err := cgroups.New(cgPath, cgroupResources(s))
-	if err != nil {
-		return nil, nil, err
+	if cg.err != nil {
+		return nil, nil, cg.err
 	}
-	rb.cgroup = mgr
-	slog.Debug("phase", "cgroupNew", time.Since(t0))
+	mgr := cg.m
+	slog.Debug("phase", "spawnAndCgroup", time.Since(t0))
 	pid := p.pid
 	if err := mgr.Apply(pid); err != nil {
 		return nil, nil, err

@@ -10,6 +10,7 @@ import (
 	"github.com/containerd/cgroups/v3/cgroup1"
 	"github.com/containerd/cgroups/v3/cgroup2"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
 )
 
 const unifiedRoot = "/sys/fs/cgroup/unified"
@@ -118,6 +119,9 @@ func (m *v1) Pids() ([]int, error) {
 }
 
 func (m *v1) Destroy() error {
+	if m.cg != nil && m.rmdirAll() {
+		m.cg = nil
+	}
 	if m.cg != nil {
 		if err := m.cg.Delete(); err != nil {
 			return wrapErr("remove cgroup "+m.path, err)
@@ -129,6 +133,23 @@ func (m *v1) Destroy() error {
 		}
 	}
 	return nil
+}
+
+// rmdirAll is the fast path of Destroy: one rmdir per hierarchy. The
+// kernel itself refuses to remove a cgroup that still has processes or
+// children, so the library's walk over every file of every hierarchy to
+// check first is only needed when this fails.
+func (m *v1) rmdirAll() bool {
+	ok := true
+	for _, d := range m.Dirs() {
+		if d.Name == "unified" {
+			continue // Destroy removes it through its own manager
+		}
+		if err := unix.Rmdir(d.HostPath); err != nil && err != unix.ENOENT {
+			ok = false
+		}
+	}
+	return ok
 }
 
 func (m *v1) Dirs() []Dir {

@@ -79,29 +79,44 @@ setup_bundle() {
 		| .linux.cgroupsPath = $cg' --argjson args "$args" --arg cg "$cg"
 }
 
-# make_rootfs DIR: a minimal busybox root file system.
+# make_rootfs DIR: a minimal busybox root file system (a copy of a
+# template built once per bats run).
 make_rootfs() {
-	local r="$1" a
-	mkdir -p "$r"/{bin,etc,tmp,root,proc,sys,dev,home/user}
-	chmod 1777 "$r/tmp"
-	chmod 0755 "$(dirname "$r")" "$r"
-	cp "$BUSYBOX" "$r/bin/busybox"
-	for a in $("$BUSYBOX" --list); do
-		[ "$a" = busybox ] && continue
-		[ -e "$r/bin/$a" ] || ln -s busybox "$r/bin/$a"
-	done
-	cat >"$r/etc/passwd" <<-'EOF'
-		root:x:0:0:root:/root:/bin/sh
-		user:x:1000:1000:user:/home/user:/bin/sh
-		nobody:x:65534:65534:nobody:/nonexistent:/bin/false
-	EOF
-	cat >"$r/etc/group" <<-'EOF'
-		root:x:0:
-		user:x:1000:
-		extra:x:2000:user
-		nogroup:x:65534:
-	EOF
-	chown 1000:1000 "$r/home/user"
+	local r="$1"
+	mkdir -p "$(dirname "$r")"
+	chmod 0755 "$(dirname "$r")"
+	cp -a "$(rootfs_template)" "$r"
+}
+
+# rootfs_template: print the path of the template rootfs, building it
+# first if needed (atomically, so parallel bats jobs can share it)
+rootfs_template() {
+	local t="${BATS_RUN_TMPDIR:-${BATS_TMPDIR:-/tmp}}/myrunc-rootfs-template"
+	if [ ! -d "$t" ]; then
+		local r="$t.$$.$RANDOM" a
+		mkdir -p "$r"/{bin,etc,tmp,root,proc,sys,dev,home/user}
+		chmod 0755 "$r"
+		chmod 1777 "$r/tmp"
+		cp "$BUSYBOX" "$r/bin/busybox"
+		for a in $("$BUSYBOX" --list); do
+			[ "$a" = busybox ] && continue
+			[ -e "$r/bin/$a" ] || ln -s busybox "$r/bin/$a"
+		done
+		cat >"$r/etc/passwd" <<-'EOF'
+			root:x:0:0:root:/root:/bin/sh
+			user:x:1000:1000:user:/home/user:/bin/sh
+			nobody:x:65534:65534:nobody:/nonexistent:/bin/false
+		EOF
+		cat >"$r/etc/group" <<-'EOF'
+			root:x:0:
+			user:x:1000:
+			extra:x:2000:user
+			nogroup:x:65534:
+		EOF
+		chown 1000:1000 "$r/home/user"
+		mv -T "$r" "$t" 2>/dev/null || rm -rf "$r"
+	fi
+	echo "$t"
 }
 
 # update_config JQ-EXPR [JQ-ARGS...]: edit $BUNDLE/config.json in place.
