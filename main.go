@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
-	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/urfave/cli/v2"
@@ -24,13 +22,8 @@ func main() {
 		runInit()
 		return
 	}
-	if t0 := os.Getenv("MYRUNC_T0"); t0 != "" {
-		traceT0(t0)
-	}
 	app := newApp()
-	err := app.Run(os.Args)
-	traceEnd()
-	if err != nil {
+	if err := app.Run(os.Args); err != nil {
 		os.Exit(reportError(err))
 	}
 }
@@ -72,11 +65,3 @@ func defaultRoot() string {
 	return "/run/myrunc"
 }
 
-func traceT0(t0 string) {
-	n, _ := strconv.ParseInt(t0, 10, 64)
-	start := time.Unix(0, n)
-	fmt.Fprintf(os.Stderr, "T main %.3fms\n", float64(time.Since(start).Microseconds())/1000)
-	traceEnd = func() { fmt.Fprintf(os.Stderr, "T end %.3fms\n", float64(time.Since(start).Microseconds())/1000) }
-}
-
-var traceEnd = func() {}

@@ -53,8 +53,8 @@ cg_file() {
 }
 
 @test "a nested cgroupsPath works and delete removes the leaf" {
-	local top="/myrunc-test-$(rand_hex 12)"
-	echo "$top" >>"$TEST_DIR/.cgroups"
+	local top
+	top="$(new_cgroup_path)"
 	CGROUPS_PATH="$top/nested/leaf"
 	# the parents are made for the leaf; whether delete removes them is
 	# up to the runtime (runc does not), the leaf must go
@@ -113,10 +113,9 @@ cg_file() {
 
 @test "two containers get two cgroups" {
 	run_detached "$CID"
-	local first="$CGROUPS_PATH"
-	local cg2="/myrunc-test-$(rand_hex 12)"
-	echo "$cg2" >>"$TEST_DIR/.cgroups"
-	update_config '.linux.cgroupsPath = $cg' --arg cg "$cg2"
+	local first="$CGROUPS_PATH" cg2
+	fresh_cgroup
+	cg2="$CGROUPS_PATH"
 	run_detached "$CID2"
 	[ "$(cat "$CGROUP_MNT/pids$first/cgroup.procs")" = "$(container_pid "$CID")" ]
 	[ "$(cat "$CGROUP_MNT/pids$cg2/cgroup.procs")" = "$(container_pid "$CID2")" ]

@@ -152,10 +152,8 @@ teardown() { teardown_test; }
 @test "two containers with different ids from one bundle are independent" {
 	create_container "$CID"
 	# a second container needs its own cgroup
-	local cg2="/myrunc-test-$(rand_hex 12)"
-	echo "$cg2" >>"$TEST_DIR/.cgroups"
 	cp "$BUNDLE/config.json" "$TEST_DIR/cfg1"
-	update_config '.linux.cgroupsPath = $cg' --arg cg "$cg2"
+	fresh_cgroup
 	create_container "$CID2"
 	cp "$TEST_DIR/cfg1" "$BUNDLE/config.json"
 	[ "$(container_pid "$CID")" != "$(container_pid "$CID2")" ]

@@ -103,13 +103,11 @@ teardown() { teardown_test; }
 
 @test "delete leaves other containers alone" {
 	run_detached "$CID"
-	local cg2="/myrunc-test-$(rand_hex 12)"
-	echo "$cg2" >>"$TEST_DIR/.cgroups"
-	update_config '.linux.cgroupsPath = $cg' --arg cg "$cg2"
+	fresh_cgroup
 	run_detached "$CID2"
 	myrunc -0 delete -f "$CID"
 	[ "$(container_status "$CID2")" = running ]
-	[ -d "$CGROUP_MNT/pids$cg2" ]
+	[ -d "$CGROUP_MNT/pids$CGROUPS_PATH" ]
 	[ "$(ls -A "$ROOT")" = "$CID2" ]
 }
 

@@ -73,7 +73,7 @@ teardown() { teardown_test; }
 	run_fg "$CID"
 	assert_status 0
 	[ "${lines[0]}" = null-ok ] || fail "$output"
-	[ "$(echo ${lines[1]})" = "00 00 00 00" ] || fail "$output"
+	[ "$(squeeze "${lines[1]}")" = "00 00 00 00" ] || fail "$output"
 	[ "${lines[2]}" = 8 ] || fail "$output"
 	assert_output_contains "No space left on device"
 }

@@ -13,6 +13,8 @@ bats_require_minimum_version 1.5.0
 
 MYRUNC="${MYRUNC:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)/myrunc}"
 BUSYBOX="${BUSYBOX:-/bin/busybox}"
+# no single runtime command may hang the suite
+MYRUNC_TIMEOUT="${MYRUNC_TIMEOUT:-60}"
 # cgroup hierarchies mounted on this host (v1 controllers, name=systemd, unified)
 CGROUP_MNT=/sys/fs/cgroup
 
@@ -65,8 +67,7 @@ setup_bundle() {
 	"$MYRUNC" spec --bundle "$dir" 3>&- || fail "$MYRUNC spec --bundle $dir failed"
 	[ -f "$dir/config.json" ] || fail "spec did not write $dir/config.json"
 	local cg
-	cg="/myrunc-test-$(rand_hex 12)"
-	echo "$cg" >>"$TEST_DIR/.cgroups"
+	cg="$(new_cgroup_path)"
 	BUNDLE="$dir"
 	CGROUPS_PATH="$cg"
 	local args='["sleep","100"]'
@@ -77,6 +78,22 @@ setup_bundle() {
 		| .root.readonly = false
 		| .process.args = $args
 		| .linux.cgroupsPath = $cg' --argjson args "$args" --arg cg "$cg"
+}
+
+# new_cgroup_path: print a fresh absolute cgroupsPath, registered for the
+# leak check and cleanup
+new_cgroup_path() {
+	local cg
+	cg="/myrunc-test-$(rand_hex 12)"
+	echo "$cg" >>"$TEST_DIR/.cgroups"
+	echo "$cg"
+}
+
+# fresh_cgroup: give $BUNDLE's config a fresh cgroupsPath (for another
+# container from the same bundle); sets CGROUPS_PATH
+fresh_cgroup() {
+	CGROUPS_PATH="$(new_cgroup_path)"
+	update_config '.linux.cgroupsPath = $cg' --arg cg "$CGROUPS_PATH"
 }
 
 # make_rootfs DIR: a minimal busybox root file system (a copy of a
@@ -138,7 +155,7 @@ myrunc() {
 	case "${1:-}" in
 	-[0-9]* | '!') flags=("$1"); shift ;;
 	esac
-	run "${flags[@]}" "$MYRUNC" --root "$ROOT" "$@" 3>&-
+	run "${flags[@]}" timeout "$MYRUNC_TIMEOUT" "$MYRUNC" --root "$ROOT" "$@" 3>&-
 	echo "# myrunc $* -> status $status"
 	echo "$output"
 }
@@ -153,7 +170,7 @@ myrunc_detached() {
 	STDOUT_FILE="$TEST_DIR/stdio$STDIO_SEQ.out"
 	STDERR_FILE="$TEST_DIR/stdio$STDIO_SEQ.err"
 	status=0
-	"$MYRUNC" --root "$ROOT" "$@" </dev/null >"$STDOUT_FILE" 2>"$STDERR_FILE" 3>&- || status=$?
+	timeout "$MYRUNC_TIMEOUT" "$MYRUNC" --root "$ROOT" "$@" </dev/null >"$STDOUT_FILE" 2>"$STDERR_FILE" 3>&- || status=$?
 	output="$(cat "$STDERR_FILE" "$STDOUT_FILE")"
 	mapfile -t lines <<<"$output"
 	echo "# myrunc $* -> status $status"
@@ -277,6 +294,12 @@ assert_error() {
 	[ "$status" -eq 1 ] || fail "exit status $status, expected 1 (error); output: $output"
 }
 
+# squeeze TEXT...: TEXT with runs of white space (newlines too) as one space
+squeeze() {
+	# shellcheck disable=SC2048,SC2086
+	echo $*
+}
+
 # host_ns TYPE: the host's namespace of TYPE (as readlink prints it)
 host_ns() {
 	readlink "/proc/self/ns/$1"
@@ -381,9 +404,9 @@ teardown_test() {
 	m="$(leaked_mounts)"
 	p="$(leaked_pids)"
 	[ -z "$s" ] || problems+="state left under --root: $s; "
-	[ -z "$c" ] || problems+="cgroup dirs left: $(echo $c); "
-	[ -z "$m" ] || problems+="mounts left: $(echo $m); "
-	[ -z "$p" ] || problems+="processes left: $(echo $p); "
+	[ -z "$c" ] || problems+="cgroup dirs left: ${c//$'\n'/ }; "
+	[ -z "$m" ] || problems+="mounts left: ${m//$'\n'/ }; "
+	[ -z "$p" ] || problems+="processes left: ${p//$'\n'/ }; "
 
 	# forced cleanup of whatever leaked: only this test's own things
 	force_cleanup

@@ -12,9 +12,7 @@ teardown() { teardown_test; }
 # two containers: CID running, CID2 created
 make_two() {
 	run_detached "$CID"
-	local cg2="/myrunc-test-$(rand_hex 12)"
-	echo "$cg2" >>"$TEST_DIR/.cgroups"
-	update_config '.linux.cgroupsPath = $cg' --arg cg "$cg2"
+	fresh_cgroup
 	create_container "$CID2"
 }
 

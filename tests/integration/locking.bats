@@ -130,8 +130,8 @@ dump() {
 @test "parallel creates with different ids all succeed" {
 	local i ids=()
 	for i in $(seq 1 $N); do
-		local cg="/myrunc-test-$(rand_hex 12)"
-		echo "$cg" >>"$TEST_DIR/.cgroups"
+		local cg
+		cg="$(new_cgroup_path)"
 		mkdir -p "$TEST_DIR/b$i"
 		cp -a "$BUNDLE/rootfs" "$TEST_DIR/b$i/rootfs"
 		jq --arg cg "$cg" '.linux.cgroupsPath = $cg' "$BUNDLE/config.json" >"$TEST_DIR/b$i/config.json"

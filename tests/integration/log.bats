@@ -92,9 +92,7 @@ check_json_lines() {
 @test "--root holds one directory per container id" {
 	setup_bundle
 	create_container "$CID"
-	local cg2="/myrunc-test-$(rand_hex 12)"
-	echo "$cg2" >>"$TEST_DIR/.cgroups"
-	update_config '.linux.cgroupsPath = $cg' --arg cg "$cg2"
+	fresh_cgroup
 	create_container "$CID2"
 	[ "$(ls -A "$ROOT" | sort)" = "$(printf '%s\n' "$CID" "$CID2" | sort)" ]
 	[ -d "$ROOT/$CID" ] && [ -d "$ROOT/$CID2" ]

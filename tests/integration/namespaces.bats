@@ -69,9 +69,8 @@ ns_of_container() {
 @test "ipc namespace is new, and shared with the host without one" {
 	run_detached "$CID"
 	[ "$(ns_of_container "$CID" ipc)" != "$(host_ns ipc)" ]
-	local cg2="/myrunc-test-$(rand_hex 12)"
-	echo "$cg2" >>"$TEST_DIR/.cgroups"
-	update_config '.linux.cgroupsPath = $cg | .linux.namespaces -= [{"type": "ipc"}]' --arg cg "$cg2"
+	fresh_cgroup
+	update_config '.linux.namespaces -= [{"type": "ipc"}]'
 	run_detached "$CID2"
 	[ "$(ns_of_container "$CID2" ipc)" = "$(host_ns ipc)" ]
 }
@@ -88,14 +87,14 @@ ns_of_container() {
 	[ "${lines[0]}" = lo ] && [ "${lines[1]}" = --- ] || fail "$output"
 	[ "${#lines[@]}" -eq 3 ] || fail "more than lo: $output"
 	[[ "${lines[2]}" == *" lo: "* ]] || fail "$output"
+	[[ "${lines[2]}" == *"<LOOPBACK,UP,LOWER_UP>"* ]] || fail "lo is not up: $output"
 }
 
 @test "network namespace is new, and shared with the host without one" {
 	run_detached "$CID"
 	[ "$(ns_of_container "$CID" net)" != "$(host_ns net)" ]
-	local cg2="/myrunc-test-$(rand_hex 12)"
-	echo "$cg2" >>"$TEST_DIR/.cgroups"
-	update_config '.linux.cgroupsPath = $cg | .linux.namespaces -= [{"type": "network"}]' --arg cg "$cg2"
+	fresh_cgroup
+	update_config '.linux.namespaces -= [{"type": "network"}]'
 	run_detached "$CID2"
 	[ "$(ns_of_container "$CID2" net)" = "$(host_ns net)" ]
 }
@@ -128,8 +127,8 @@ ns_of_container() {
 	retry 5 grep -q 200000 "$STDOUT_FILE" || fail "output: $(cat "$STDOUT_FILE" "$STDERR_FILE")"
 	mapfile -t out <"$STDOUT_FILE"
 	[ "${out[0]}" = 0 ] && [ "${out[1]}" = 0 ] || fail "id: ${out[*]}"
-	[[ "$(echo ${out[2]})" == "0 100000 65536" ]] || fail "uid_map: ${out[2]}"
-	[[ "$(echo ${out[3]})" == "0 200000 65536" ]] || fail "gid_map: ${out[3]}"
+	[[ "$(squeeze "${out[2]}")" == "0 100000 65536" ]] || fail "uid_map: ${out[2]}"
+	[[ "$(squeeze "${out[3]}")" == "0 200000 65536" ]] || fail "gid_map: ${out[3]}"
 	local pid
 	pid="$(container_pid "$CID")"
 	retry 5 grep -q sleep "/proc/$pid/cmdline"
@@ -171,27 +170,32 @@ ns_of_container() {
 		fail "uptime inside $inside, host $before..$after, offset 172800"
 }
 
-@test "time namespace is new" {
+@test "time namespace is new and has the configured offsets" {
 	[ -e /proc/self/ns/time ] || skip "kernel has no time namespaces"
 	update_config '.linux.namespaces += [{"type": "time"}]
-		| .linux.timeOffsets = {"monotonic": {"secs": 1000, "nanosecs": 0}}'
+		| .linux.timeOffsets = {"monotonic": {"secs": 1000, "nanosecs": 500}}
+		| .process.args = ["sh", "-c", "cat /proc/self/timens_offsets; exec sleep 100"]'
 	run_detached "$CID"
 	[ "$(ns_of_container "$CID" time)" != "$(host_ns time)" ]
+	retry 5 grep -q boottime "$STDOUT_FILE" || fail "output: $(cat "$STDOUT_FILE" "$STDERR_FILE")"
+	grep -Eq '^monotonic[[:space:]]+1000[[:space:]]+500$' "$STDOUT_FILE" || fail "offsets: $(cat "$STDOUT_FILE")"
+	grep -Eq '^boottime[[:space:]]+0[[:space:]]+0$' "$STDOUT_FILE" || fail "offsets: $(cat "$STDOUT_FILE")"
 }
 
 @test "join a network namespace made with ip netns add" {
-	local ns="myrunc-test-$(rand_hex 8)"
+	local ns
+	ns="myrunc-test-$(rand_hex 8)"
 	ip netns add "$ns"
 	on_teardown "ip netns delete $ns"
 	ip -n "$ns" link set lo up
 	ip -n "$ns" addr add 127.0.0.42/32 dev lo
 	ip -n "$ns" link add mrtest0 type veth peer name mrtest1
 	update_config '.linux.namespaces |= map(if .type == "network" then .path = $p else . end)
-		| .process.args = ["sh", "-c", "ip -o addr show dev lo; ls /sys/class/net; readlink /proc/self/ns/net"]' \
+		| .process.args = ["sh", "-c", "ip -o link show dev lo; ip -o addr show dev lo; ls /sys/class/net; readlink /proc/self/ns/net"]' \
 		--arg p "/run/netns/$ns"
 	run_fg "$CID"
 	assert_status 0
-	assert_output_contains "127.0.0.42" "mrtest0" "mrtest1"
+	assert_output_contains "127.0.0.42" "mrtest0" "mrtest1" "<LOOPBACK,UP,LOWER_UP>"
 	[ "${lines[-1]}" = "$(ip netns exec "$ns" readlink /proc/self/ns/net)" ] || fail "$output"
 	# the namespace is still there and untouched after the container is gone
 	ip -n "$ns" -o addr show dev lo | grep -q 127.0.0.42
@@ -202,12 +206,10 @@ ns_of_container() {
 	run_detached "$CID"
 	local pid
 	pid="$(container_pid "$CID")"
-	local cg2="/myrunc-test-$(rand_hex 12)"
-	echo "$cg2" >>"$TEST_DIR/.cgroups"
+	fresh_cgroup
 	update_config 'del(.hostname)
-		| .linux.cgroupsPath = $cg
 		| .linux.namespaces |= map(if (.type | IN("network", "ipc", "uts", "pid")) then .path = ($p + "/" + ({"network": "net"}[.type] // .type)) else . end)' \
-		--arg cg "$cg2" --arg p "/proc/$pid/ns"
+		--arg p "/proc/$pid/ns"
 	update_config '.process.args = ["sh", "-c", "hostname >/joined.out; exec sleep 100"]'
 	run_detached "$CID2"
 	local pid2 t

@@ -113,7 +113,7 @@ teardown() { teardown_test; }
 	update_config '.process.user = {"uid": 1000, "gid": 1000} | .process.args = ["grep", "^Groups:", "/proc/self/status"]'
 	run_fg "$CID"
 	assert_status 0
-	[ "$(echo $output)" = "Groups:" ] || [ "$(echo $output)" = "Groups: 1000" ] || fail "$output"
+	[ "$(squeeze "$output")" = "Groups:" ] || [ "$(squeeze "$output")" = "Groups: 1000" ] || fail "$output"
 }
 
 @test "umask from process.user.umask" {
@@ -143,7 +143,7 @@ teardown() { teardown_test; }
 		| .process.args = ["sh", "-c", "ulimit -n; ulimit -u; ulimit -Hu; ulimit -c"]'
 	run_fg "$CID"
 	assert_status 0
-	[ "$(echo $output)" = "512 300 400 0" ] || fail "$output"
+	[ "$(squeeze "$output")" = "512 300 400 0" ] || fail "$output"
 }
 
 @test "oomScoreAdj" {
@@ -166,14 +166,14 @@ teardown() { teardown_test; }
 	update_config '.process.noNewPrivileges = true | .process.args = ["grep", "^NoNewPrivs:", "/proc/self/status"]'
 	run_fg "$CID"
 	assert_status 0
-	[ "$(echo $output)" = "NoNewPrivs: 1" ] || fail "$output"
+	[ "$(squeeze "$output")" = "NoNewPrivs: 1" ] || fail "$output"
 }
 
 @test "noNewPrivileges false leaves NoNewPrivs 0" {
 	update_config '.process.noNewPrivileges = false | .process.args = ["grep", "^NoNewPrivs:", "/proc/self/status"]'
 	run_fg "$CID"
 	assert_status 0
-	[ "$(echo $output)" = "NoNewPrivs: 0" ] || fail "$output"
+	[ "$(squeeze "$output")" = "NoNewPrivs: 0" ] || fail "$output"
 }
 
 @test "capabilities: the default spec's set (AUDIT_WRITE, KILL, NET_BIND_SERVICE)" {

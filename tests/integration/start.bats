@@ -65,9 +65,7 @@ teardown() { teardown_test; }
 
 @test "start of several created containers, each one only starts itself" {
 	create_container "$CID"
-	local cg2="/myrunc-test-$(rand_hex 12)"
-	echo "$cg2" >>"$TEST_DIR/.cgroups"
-	update_config '.linux.cgroupsPath = $cg' --arg cg "$cg2"
+	fresh_cgroup
 	create_container "$CID2"
 	myrunc -0 start "$CID2"
 	wait_for_status "$CID2" running
