@@ -64,4 +64,3 @@ func defaultRoot() string {
 	}
 	return "/run/myrunc"
 }
-
