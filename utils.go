@@ -50,7 +50,6 @@ func createContainer(c *cli.Context) (*libcontainer.Container, error) {
 	if n := c.Int("preserve-fds"); n < 0 {
 		return nil, fmt.Errorf("--preserve-fds: %d is negative", n)
 	}
-	libcontainer.PrewarmCgroups()
 	bundle, err := filepath.Abs(c.String("bundle"))
 	if err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
 
 	"myrunc/libcontainer/cgroups"
 	"myrunc/libcontainer/handshake"
@@ -94,8 +95,7 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 	if err != nil {
 		return nil, nil, fmt.Errorf("linux.cgroupsPath: %w", err)
 	}
-	// The cgroup is made while the init is spawned and its Go runtime
-	// starts; it joins the cgroup before it gets its Config.
+	// The cgroup is made while the init is spawned.
 	type made struct {
 		m   cgroups.Manager
 		err error
@@ -121,9 +121,6 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 	mgr := cg.m
 	slog.Debug("phase", "spawnAndCgroup", time.Since(t0))
 	pid := p.pid
-	if err := mgr.Apply(pid); err != nil {
-		return nil, nil, err
-	}
 	_, start, err := procStat(pid)
 	if err != nil {
 		return nil, nil, fmt.Errorf("container init exited early: %w", err)
@@ -139,8 +136,7 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 	cfg := &handshake.Config{ID: c.id, Bundle: o.Bundle, Spec: s, Pid: pid, NoPivot: o.NoPivot,
 		NoNewKeyring: o.NoNewKeyring, PreserveFds: o.PreserveFds, UnshareCgroupNs: ns.unshareCgroup,
 		InUserNS: ns.newUser, Plan: plan}
-	slog.Debug("phase", "plan", time.Since(t0))
-	if err := c.handshake(p.sock, cfg, o); err != nil {
+	if err := c.handshake(p, mgr, cfg, o); err != nil {
 		return nil, nil, err
 	}
 	slog.Debug("phase", "ready", time.Since(t0))
@@ -148,11 +144,41 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 	return p, st, nil
 }
 
-// handshake drives the init until it is Ready.
-func (c *Container) handshake(sock *handshake.Parent, cfg *handshake.Config, o *CreateOpts) error {
-	if err := sock.SendConfig(cfg); err != nil {
+// handshake drives the init until it is Ready. Joining the cgroup runs
+// alongside: the kernel's first cgroup migration after a quiet spell waits
+// for an RCU grace period (milliseconds), which the init spends setting
+// up its rootfs; it waits for CgroupReady only before it unshares its
+// cgroup namespace and drops privileges.
+func (c *Container) handshake(p *initProcess, mgr cgroups.Manager, cfg *handshake.Config, o *CreateOpts) error {
+	if err := p.sock.SendConfig(cfg); err != nil {
 		return err
 	}
+	var joinErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if joinErr = mgr.Apply(p.pid); joinErr != nil {
+			// the init must not go on outside its cgroup
+			p.signal(unix.SIGKILL)
+			return
+		}
+		// A failed send means the init is gone: its own Error message,
+		// read by drive, says why.
+		if p.sock.CgroupReady() != nil {
+			p.signal(unix.SIGKILL)
+		}
+	}()
+	joined := func() error { <-done; return joinErr }
+	err := c.drive(p.sock, cfg, o, joined)
+	if err != nil {
+		if jerr := joined(); jerr != nil {
+			return jerr // the real cause of the init's death
+		}
+	}
+	return err
+}
+
+func (c *Container) drive(sock *handshake.Parent, cfg *handshake.Config, o *CreateOpts, joined func() error) error {
 	for {
 		msg, err := sock.Next()
 		if err != nil {
@@ -160,6 +186,10 @@ func (c *Container) handshake(sock *handshake.Parent, cfg *handshake.Config, o *
 		}
 		switch m := msg.(type) {
 		case *handshake.HooksRequest:
+			// hooks may look at the init's cgroup: it must be joined first
+			if err := joined(); err != nil {
+				return err
+			}
 			state := &specs.State{Version: specs.Version, ID: c.id, Status: specs.StateCreating,
 				Pid: cfg.Pid, Bundle: cfg.Bundle, Annotations: cfg.Spec.Annotations}
 			for _, k := range []hooks.Kind{hooks.Prestart, hooks.CreateRuntime} {
@@ -177,7 +207,7 @@ func (c *Container) handshake(sock *handshake.Parent, cfg *handshake.Config, o *
 			if o.Timings != nil {
 				o.Timings(m.Steps)
 			}
-			return nil
+			return joined()
 		}
 	}
 }
@@ -230,7 +260,3 @@ func (r *rollback) run() {
 	}
 	os.RemoveAll(r.dir)
 }
-
-// PrewarmCgroups lets the kernel's cgroup-migration start-up cost overlap
-// with the rest of create; call it as early as possible.
-func PrewarmCgroups() { cgroups.Prewarm() }

@@ -157,6 +157,11 @@ func idMaps(m []specs.LinuxIDMapping) []syscall.SysProcIDMap {
 	return out
 }
 
+// signal sends sig to the init (not the nsenter intermediate).
+func (p *initProcess) signal(sig unix.Signal) {
+	unix.Kill(p.pid, sig)
+}
+
 // kill ends an init that will not become a container, and reaps it.
 func (p *initProcess) kill() {
 	if p.forked {

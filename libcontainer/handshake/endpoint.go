@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"sync"
 	"syscall"
 )
 
@@ -24,6 +25,9 @@ func Pair() (parent *Parent, child *os.File, err error) {
 type Parent struct {
 	c       conn
 	allowed []Kind
+	// sends come from two goroutines: the handshake loop and the one
+	// that joins the cgroup
+	sendMu sync.Mutex
 }
 
 // NewParent wraps an open socket.
@@ -37,7 +41,19 @@ func (p *Parent) SendConfig(cfg *Config) error {
 		return errors.New("handshake: Config sent twice")
 	}
 	p.allowed = []Kind{KindHooksRequest, KindReady, KindError}
-	return p.c.send(KindConfig, cfg)
+	return p.send(KindConfig, cfg)
+}
+
+func (p *Parent) send(k Kind, v any) error {
+	p.sendMu.Lock()
+	defer p.sendMu.Unlock()
+	return p.c.send(k, v)
+}
+
+// CgroupReady tells the init it has joined its cgroup. It may be sent at
+// any time after SendConfig, from any goroutine.
+func (p *Parent) CgroupReady() error {
+	return p.send(KindCgroupReady, struct{}{})
 }
 
 // Next returns the next message from the init: *HooksRequest or *Ready.
@@ -78,7 +94,7 @@ func (p *Parent) AckHooks() error {
 		return errors.New("handshake: HooksDone without a HooksRequest")
 	}
 	p.allowed = []Kind{KindReady, KindError}
-	return p.c.send(KindHooksDone, HooksDone{})
+	return p.send(KindHooksDone, HooksDone{})
 }
 
 // Close closes the parent's end.
@@ -87,6 +103,8 @@ func (p *Parent) Close() error { return p.c.f.Close() }
 // Child is the init's end.
 type Child struct {
 	c conn
+	// cgroupReady: CgroupReady arrived (it may overtake HooksDone).
+	cgroupReady bool
 }
 
 // NewChild wraps the inherited socket.
@@ -110,14 +128,37 @@ func (c *Child) RequestHooks() error {
 	if err := c.c.send(KindHooksRequest, HooksRequest{}); err != nil {
 		return err
 	}
-	k, _, err := c.c.recv()
-	if err != nil {
-		return fmt.Errorf("handshake: waiting for hooks: %w", err)
+	return c.await(KindHooksDone, "hooks")
+}
+
+// WaitCgroup blocks until the parent has put the init in its cgroup.
+func (c *Child) WaitCgroup() error {
+	if c.cgroupReady {
+		return nil
 	}
-	if k != KindHooksDone {
-		return fmt.Errorf("handshake: expected HooksDone, got %s", k)
+	return c.await(KindCgroupReady, "the cgroup")
+}
+
+// await reads until want arrives; CgroupReady is the one message that may
+// come in between.
+func (c *Child) await(want Kind, what string) error {
+	for {
+		k, _, err := c.c.recv()
+		if err != nil {
+			return fmt.Errorf("handshake: waiting for %s: %w", what, err)
+		}
+		if k == KindCgroupReady && !c.cgroupReady {
+			c.cgroupReady = true
+			if want == KindCgroupReady {
+				return nil
+			}
+			continue
+		}
+		if k != want {
+			return fmt.Errorf("handshake: expected %s, got %s", want, k)
+		}
+		return nil
 	}
-	return nil
 }
 
 // Ready tells the parent the init waits for start.

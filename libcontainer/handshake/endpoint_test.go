@@ -29,6 +29,9 @@ func TestFullExchange(t *testing.T) {
 			err = c.RequestHooks()
 		}
 		if err == nil {
+			err = c.WaitCgroup()
+		}
+		if err == nil {
 			err = c.Ready(&Ready{Steps: []StepTime{{"mounts", 5}}})
 		}
 		done <- err
@@ -39,6 +42,10 @@ func TestFullExchange(t *testing.T) {
 	m, err := p.Next()
 	if _, ok := m.(*HooksRequest); !ok || err != nil {
 		t.Fatalf("want HooksRequest, got %T %v", m, err)
+	}
+	// CgroupReady may overtake HooksDone; the child must take both
+	if err := p.CgroupReady(); err != nil {
+		t.Fatal(err)
 	}
 	if err := p.AckHooks(); err != nil {
 		t.Fatal(err)

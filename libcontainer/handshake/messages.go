@@ -21,6 +21,7 @@ const (
 	KindHooksDone                    // P→C: hooks ran
 	KindReady                        // C→P: blocked before exec, waiting at the start gate
 	KindError                        // C→P: the init failed; it exits after sending
+	KindCgroupReady                  // P→C: the init is in its cgroup (sent whenever that is done)
 )
 
 func (k Kind) String() string {
@@ -35,6 +36,8 @@ func (k Kind) String() string {
 		return "Ready"
 	case KindError:
 		return "Error"
+	case KindCgroupReady:
+		return "CgroupReady"
 	}
 	return "Kind(" + strconv.Itoa(int(k)) + ")"
 }

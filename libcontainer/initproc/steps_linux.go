@@ -20,6 +20,7 @@ type specsSpec = specs.Spec
 var beforeReady = []step{
 	{"namespaces", unshareLate},
 	{"keyring", joinKeyring},
+	{"loopback", upLoopback},
 	{"mountRootfs", mountRootfs},
 	{"hooks", requestHooks},
 	{"createContainerHooks", createContainerHooks},
@@ -28,6 +29,7 @@ var beforeReady = []step{
 	// sysctls go in before /proc/sys becomes read-only
 	{"sysctl", writeSysctls},
 	{"finishRootfs", finishRootfs},
+	{"cgroup", joinCgroupNs},
 	{"rlimits", setRlimits},
 	{"oomScoreAdj", setOomScoreAdj},
 	{"user", setUser},
@@ -45,16 +47,9 @@ var afterReady = []step{
 	{"exec", execProcess},
 }
 
-// unshareLate makes the namespaces the parent could not create with clone:
-// a cgroup namespace must be rooted at the container's cgroup, which the
-// init joined after it was cloned, and a time namespace needs its offsets
-// written before any process enters it (execve enters it).
+// unshareLate makes a time namespace, which clone cannot: its offsets must
+// be written before any process enters it (execve enters it).
 func unshareLate(s *initState) error {
-	if s.cfg.UnshareCgroupNs {
-		if err := unix.Unshare(unix.CLONE_NEWCGROUP); err != nil {
-			return os.NewSyscallError("unshare cgroup namespace", err)
-		}
-	}
 	if !newNamespace(s.spec, specs.TimeNamespace) {
 		return nil
 	}
@@ -84,6 +79,20 @@ func hasNamespace(s *specs.Spec, t specs.LinuxNamespaceType) bool {
 		}
 	}
 	return false
+}
+
+// joinCgroupNs waits until the parent has moved us into the container's
+// cgroup, then makes the cgroup namespace, rooted there.
+func joinCgroupNs(s *initState) error {
+	if err := s.child.WaitCgroup(); err != nil {
+		return err
+	}
+	if s.cfg.UnshareCgroupNs {
+		if err := unix.Unshare(unix.CLONE_NEWCGROUP); err != nil {
+			return os.NewSyscallError("unshare cgroup namespace", err)
+		}
+	}
+	return nil
 }
 
 func newNamespace(s *specs.Spec, t specs.LinuxNamespaceType) bool {
