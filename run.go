@@ -48,7 +48,6 @@ var runCommand = &cli.Command{
 			return err
 		}
 		slog.Debug("phase", "wait", time.Since(t0))
-		signal.Stop(sigs)
 		if !c.Bool("keep") {
 			if err := ct.Delete(true); err != nil {
 				return err

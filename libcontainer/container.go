@@ -6,8 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -24,11 +24,14 @@ type Container struct {
 	initCmd *exec.Cmd
 }
 
-var validID = regexp.MustCompile(`^[A-Za-z0-9_+.-]+$`)
-
 // ValidateID keeps ids to names that cannot escape --root.
 func ValidateID(id string) error {
-	if id == "" || len(id) > 1024 || id == "." || id == ".." || !validID.MatchString(id) {
+	ok := id != "" && len(id) <= 1024 && id != "." && id != ".."
+	for i := 0; ok && i < len(id); i++ {
+		c := id[i]
+		ok = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("_+.-", c) >= 0
+	}
+	if !ok {
 		return fmt.Errorf("%w %q: use letters, digits and _ + - . only", ErrInvalidID, id)
 	}
 	return nil

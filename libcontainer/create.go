@@ -95,38 +95,24 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 	if err != nil {
 		return nil, nil, fmt.Errorf("linux.cgroupsPath: %w", err)
 	}
-	// The cgroup is made while the init is spawned.
-	type made struct {
-		m   cgroups.Manager
-		err error
+	dirs, err := cgroups.DirsFor(cgPath)
+	if err != nil {
+		return nil, nil, err
 	}
-	cgc := make(chan made, 1)
-	go func() {
-		m, err := cgroups.New(cgPath, cgroupResources(s))
-		cgc <- made{m, err}
-	}()
 	t0 := time.Now()
 	p, err := spawn(c.dir, o, ns)
-	cg := <-cgc
-	if cg.m != nil {
-		rb.cgroup = cg.m
-	}
 	if err != nil {
 		return nil, nil, err
 	}
 	rb.init = p
-	if cg.err != nil {
-		return nil, nil, cg.err
-	}
-	mgr := cg.m
-	slog.Debug("phase", "spawnAndCgroup", time.Since(t0))
+	slog.Debug("phase", "spawn", time.Since(t0))
 	pid := p.pid
 	_, start, err := procStat(pid)
 	if err != nil {
 		return nil, nil, fmt.Errorf("container init exited early: %w", err)
 	}
 	plan, err := rootfs.MakePlan(rootfs.Input{Spec: s, Bundle: o.Bundle, InUserNS: ns.newUser,
-		Cgroups: cgroupDirs(mgr), HasKcore: exists("/proc/kcore")})
+		Cgroups: toRootfsDirs(dirs), HasKcore: exists("/proc/kcore")})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -136,7 +122,11 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 	cfg := &handshake.Config{ID: c.id, Bundle: o.Bundle, Spec: s, Pid: pid, NoPivot: o.NoPivot,
 		NoNewKeyring: o.NoNewKeyring, PreserveFds: o.PreserveFds, UnshareCgroupNs: ns.unshareCgroup,
 		InUserNS: ns.newUser, Plan: plan}
-	if err := c.handshake(p, mgr, cfg, o); err != nil {
+	mgr, err := c.handshake(p, cgPath, cfg, o)
+	if mgr != nil {
+		rb.cgroup = mgr
+	}
+	if err != nil {
 		return nil, nil, err
 	}
 	slog.Debug("phase", "ready", time.Since(t0))
@@ -144,20 +134,25 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 	return p, st, nil
 }
 
-// handshake drives the init until it is Ready. Joining the cgroup runs
-// alongside: the kernel's first cgroup migration after a quiet spell waits
-// for an RCU grace period (milliseconds), which the init spends setting
-// up its rootfs; it waits for CgroupReady only before it unshares its
-// cgroup namespace and drops privileges.
-func (c *Container) handshake(p *initProcess, mgr cgroups.Manager, cfg *handshake.Config, o *CreateOpts) error {
+// handshake drives the init until it is Ready. Making and joining the
+// cgroup runs alongside: the kernel's first cgroup migration after a quiet
+// spell waits for an RCU grace period (milliseconds; the constructor in
+// cgroups/prewarm_linux.c starts it at process start), which the init
+// spends setting up its rootfs. The init waits for CgroupReady only before
+// its cgroup mounts and before it unshares its cgroup namespace.
+func (c *Container) handshake(p *initProcess, cgPath string, cfg *handshake.Config, o *CreateOpts) (cgroups.Manager, error) {
 	if err := p.sock.SendConfig(cfg); err != nil {
-		return err
+		return nil, err
 	}
+	var mgr cgroups.Manager
 	var joinErr error
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if joinErr = mgr.Apply(p.pid); joinErr != nil {
+		if mgr, joinErr = cgroups.New(cgPath, cgroupResources(cfg.Spec)); joinErr == nil {
+			joinErr = mgr.Apply(p.pid)
+		}
+		if joinErr != nil {
 			// the init must not go on outside its cgroup
 			p.signal(unix.SIGKILL)
 			return
@@ -170,12 +165,10 @@ func (c *Container) handshake(p *initProcess, mgr cgroups.Manager, cfg *handshak
 	}()
 	joined := func() error { <-done; return joinErr }
 	err := c.drive(p.sock, cfg, o, joined)
-	if err != nil {
-		if jerr := joined(); jerr != nil {
-			return jerr // the real cause of the init's death
-		}
+	if jerr := joined(); err != nil && jerr != nil {
+		err = jerr // the real cause of the init's death
 	}
-	return err
+	return mgr, err
 }
 
 func (c *Container) drive(sock *handshake.Parent, cfg *handshake.Config, o *CreateOpts, joined func() error) error {
@@ -212,9 +205,9 @@ func (c *Container) drive(sock *handshake.Parent, cfg *handshake.Config, o *Crea
 	}
 }
 
-func cgroupDirs(m cgroups.Manager) []rootfs.CgroupDir {
+func toRootfsDirs(dirs []cgroups.Dir) []rootfs.CgroupDir {
 	var out []rootfs.CgroupDir
-	for _, d := range m.Dirs() {
+	for _, d := range dirs {
 		out = append(out, rootfs.CgroupDir{Name: d.Name, HostPath: d.HostPath, Links: d.Links})
 	}
 	return out

@@ -2,7 +2,6 @@ package spec
 
 import (
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -67,7 +66,6 @@ func checkAbsPaths(base string, paths []string) error {
 }
 
 // pageSizeRE is the runtime-spec hugepage format, "<size><unit>B" (2MB, 1GB).
-var pageSizeRE = regexp.MustCompile(`^([1-9][0-9]*)(|K|M|G|T|P)B$`)
 
 // checkResources checks the cgroup settings whose syntax is fixed by the
 // kernel; limits themselves are for the cgroup manager to apply.

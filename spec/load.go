@@ -23,6 +23,7 @@ var Warnf = func(format string, args ...any) {}
 // Load reads <bundle>/config.json, decodes it, normalises it (see normalize)
 // and validates it. Unknown JSON fields are ignored, as the spec requires.
 func Load(bundle string) (*specs.Spec, error) {
+	loadTables()
 	abs, err := filepath.Abs(bundle)
 	if err != nil {
 		return nil, fmt.Errorf("bundle %q: %w", bundle, err)

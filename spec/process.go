@@ -11,6 +11,7 @@ import (
 // "process"; exec can use it on a --process file (paths then start with
 // "process." too, which is what that file's fields are called in the spec).
 func ValidateProcess(p *specs.Process) error {
+	loadTables()
 	if p == nil {
 		return fieldErr("process", "must be set")
 	}

@@ -1,79 +1,102 @@
 package spec
 
-import specs "github.com/opencontainers/runtime-spec/specs-go"
+import (
+	"regexp"
+	"sync"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
 
 // Names the kernel interfaces understand. The runtime-spec says a value that
 // cannot be mapped to a kernel interface MUST be an error, so these are
 // closed lists rather than prefix checks.
 
-// capabilityNames lists every Linux capability, CAP_CHOWN (0) to
-// CAP_CHECKPOINT_RESTORE (40), as of Linux 5.9+. Whether the running kernel
-// knows a capability is the runtime's business (it drops unknown ones with a
-// warning, like runc); an unknown name is a typo and fails here.
-var capabilityNames = setOf(
-	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
-	"CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP",
-	"CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
-	"CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER",
-	"CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
-	"CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
-	"CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD",
-	"CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP",
-	"CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM",
-	"CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
-	"CAP_CHECKPOINT_RESTORE",
+// The tables are built on first use, not at package init: every myrunc
+// process, each container's init among them, would pay for them at start.
+var (
+	capabilityNames, rlimitNames, namespaceTypes, propagationModes map[string]bool
+	timeOffsetClocks, ioPriorityClasses, schedulerPolicies         map[string]bool
+	seccompActions, ipcSysctls                                     map[string]bool
+	procNSNames                                                    map[string]specs.LinuxNamespaceType
+	versionRE                                                      *regexp.Regexp
+	pageSizeRE                                                     *regexp.Regexp
+	tablesOnce                                                     sync.Once
 )
 
-// rlimitNames are the setrlimit(2) resources of Linux.
-var rlimitNames = setOf(
-	"RLIMIT_AS", "RLIMIT_CORE", "RLIMIT_CPU", "RLIMIT_DATA", "RLIMIT_FSIZE",
-	"RLIMIT_LOCKS", "RLIMIT_MEMLOCK", "RLIMIT_MSGQUEUE", "RLIMIT_NICE",
-	"RLIMIT_NOFILE", "RLIMIT_NPROC", "RLIMIT_RSS", "RLIMIT_RTPRIO",
-	"RLIMIT_RTTIME", "RLIMIT_SIGPENDING", "RLIMIT_STACK",
-)
+func loadTables() { tablesOnce.Do(buildTables) }
 
-// procNSNames maps the names of /proc/<pid>/ns/<name> files to the
-// namespace type they hold, so a joined path of the wrong type fails early.
-var procNSNames = map[string]specs.LinuxNamespaceType{
-	"pid": specs.PIDNamespace, "pid_for_children": specs.PIDNamespace,
-	"net": specs.NetworkNamespace, "mnt": specs.MountNamespace,
-	"ipc": specs.IPCNamespace, "uts": specs.UTSNamespace,
-	"user": specs.UserNamespace, "cgroup": specs.CgroupNamespace,
-	"time": specs.TimeNamespace, "time_for_children": specs.TimeNamespace,
+func buildTables() {
+	versionRE = regexp.MustCompile(`^1\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
+	pageSizeRE = regexp.MustCompile(`^([1-9][0-9]*)(|K|M|G|T|P)B$`)
+	// capabilityNames lists every Linux capability, CAP_CHOWN (0) to
+	// CAP_CHECKPOINT_RESTORE (40), as of Linux 5.9+. Whether the running kernel
+	// knows a capability is the runtime's business (it drops unknown ones with a
+	// warning, like runc); an unknown name is a typo and fails here.
+	capabilityNames = setOf(
+		"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
+		"CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP",
+		"CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
+		"CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER",
+		"CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
+		"CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
+		"CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD",
+		"CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP",
+		"CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM",
+		"CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
+		"CAP_CHECKPOINT_RESTORE",
+	)
+
+	// rlimitNames are the setrlimit(2) resources of Linux.
+	rlimitNames = setOf(
+		"RLIMIT_AS", "RLIMIT_CORE", "RLIMIT_CPU", "RLIMIT_DATA", "RLIMIT_FSIZE",
+		"RLIMIT_LOCKS", "RLIMIT_MEMLOCK", "RLIMIT_MSGQUEUE", "RLIMIT_NICE",
+		"RLIMIT_NOFILE", "RLIMIT_NPROC", "RLIMIT_RSS", "RLIMIT_RTPRIO",
+		"RLIMIT_RTTIME", "RLIMIT_SIGPENDING", "RLIMIT_STACK",
+	)
+
+	// procNSNames maps the names of /proc/<pid>/ns/<name> files to the
+	// namespace type they hold, so a joined path of the wrong type fails early.
+	procNSNames = map[string]specs.LinuxNamespaceType{
+		"pid": specs.PIDNamespace, "pid_for_children": specs.PIDNamespace,
+		"net": specs.NetworkNamespace, "mnt": specs.MountNamespace,
+		"ipc": specs.IPCNamespace, "uts": specs.UTSNamespace,
+		"user": specs.UserNamespace, "cgroup": specs.CgroupNamespace,
+		"time": specs.TimeNamespace, "time_for_children": specs.TimeNamespace,
+	}
+
+	// namespaceTypes are the types of linux.namespaces[].type.
+	namespaceTypes = setOf(
+		string(specs.PIDNamespace), string(specs.NetworkNamespace),
+		string(specs.MountNamespace), string(specs.IPCNamespace),
+		string(specs.UTSNamespace), string(specs.UserNamespace),
+		string(specs.CgroupNamespace), string(specs.TimeNamespace),
+	)
+
+	// propagationModes are the values of linux.rootfsPropagation ("" = runtime default).
+	propagationModes = setOf("", "shared", "slave", "private", "unbindable",
+		"rshared", "rslave", "rprivate", "runbindable")
+
+	// timeOffsetClocks are the clocks a time namespace can offset.
+	timeOffsetClocks = setOf("monotonic", "boottime")
+
+	ioPriorityClasses = setOf(string(specs.IOPRIO_CLASS_RT),
+		string(specs.IOPRIO_CLASS_BE), string(specs.IOPRIO_CLASS_IDLE))
+
+	schedulerPolicies = setOf(string(specs.SchedOther), string(specs.SchedFIFO),
+		string(specs.SchedRR), string(specs.SchedBatch), string(specs.SchedISO),
+		string(specs.SchedIdle), string(specs.SchedDeadline))
+
+	seccompActions = setOf(string(specs.ActKill), string(specs.ActKillProcess),
+		string(specs.ActKillThread), string(specs.ActTrap), string(specs.ActErrno),
+		string(specs.ActTrace), string(specs.ActAllow), string(specs.ActLog),
+		string(specs.ActNotify))
+
+	// ipcSysctls are the kernel.* sysctls that live in the IPC namespace
+	// (fs.mqueue.* too, matched by prefix).
+	ipcSysctls = setOf("kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",
+		"kernel.sem", "kernel.shmall", "kernel.shmmax", "kernel.shmmni",
+		"kernel.shm_rmid_forced")
 }
-
-// namespaceTypes are the types of linux.namespaces[].type.
-var namespaceTypes = setOf(
-	string(specs.PIDNamespace), string(specs.NetworkNamespace),
-	string(specs.MountNamespace), string(specs.IPCNamespace),
-	string(specs.UTSNamespace), string(specs.UserNamespace),
-	string(specs.CgroupNamespace), string(specs.TimeNamespace),
-)
-
-// propagationModes are the values of linux.rootfsPropagation ("" = runtime default).
-var propagationModes = setOf("", "shared", "slave", "private", "unbindable",
-	"rshared", "rslave", "rprivate", "runbindable")
-
-// timeOffsetClocks are the clocks a time namespace can offset.
-var timeOffsetClocks = setOf("monotonic", "boottime")
-
-var ioPriorityClasses = setOf(string(specs.IOPRIO_CLASS_RT),
-	string(specs.IOPRIO_CLASS_BE), string(specs.IOPRIO_CLASS_IDLE))
-
-var schedulerPolicies = setOf(string(specs.SchedOther), string(specs.SchedFIFO),
-	string(specs.SchedRR), string(specs.SchedBatch), string(specs.SchedISO),
-	string(specs.SchedIdle), string(specs.SchedDeadline))
-
-var seccompActions = setOf(string(specs.ActKill), string(specs.ActKillProcess),
-	string(specs.ActKillThread), string(specs.ActTrap), string(specs.ActErrno),
-	string(specs.ActTrace), string(specs.ActAllow), string(specs.ActLog),
-	string(specs.ActNotify))
-
-// ipcSysctls are the kernel.* sysctls that live in the IPC namespace
-// (fs.mqueue.* too, matched by prefix).
-var ipcSysctls = setOf("kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",
-	"kernel.sem", "kernel.shmall", "kernel.shmmax", "kernel.shmmni",
-	"kernel.shm_rmid_forced")
 
 func setOf(names ...string) map[string]bool {
 	m := make(map[string]bool, len(names))

@@ -22,6 +22,7 @@ import (
 // /proc/<pid>/ns) or a joined network namespace is the host's is left to
 // the runtime, which must still fail cleanly on those.
 func Validate(s *specs.Spec) error {
+	loadTables()
 	if s == nil {
 		return fieldErr(ConfigName, "no configuration")
 	}

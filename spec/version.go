@@ -1,7 +1,6 @@
 package spec
 
 import (
-	"regexp"
 	"strconv"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -10,13 +9,13 @@ import (
 // semver with major fixed to 1: MINOR.PATCH, optional pre-release ("-dev",
 // "-rc5") and build metadata. runc writes "1.0.2-dev", so pre-releases of
 // released versions must pass.
-var versionRE = regexp.MustCompile(`^1\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
 
 // SupportedVersion reports whether a config.json with ociVersion v can be run.
 // The spec is backwards compatible within major 1, so any 1.x.y up to the
 // minor of the runtime-spec module we are built with is accepted; newer minors
 // may carry fields we would silently ignore.
 func SupportedVersion(v string) error {
+	loadTables()
 	if v == "" {
 		return fieldErr("ociVersion", "must be set")
 	}

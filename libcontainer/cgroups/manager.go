@@ -6,9 +6,11 @@ package cgroups
 import (
 	"fmt"
 	"path"
+	"path/filepath"
 	"strings"
 
 	cg "github.com/containerd/cgroups/v3"
+	"github.com/containerd/cgroups/v3/cgroup1"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
@@ -63,6 +65,22 @@ func New(p string, r *specs.LinuxResources) (Manager, error) {
 		return newV2(p, r)
 	case cg.Legacy, cg.Hybrid:
 		return newV1(p, r, cg.Mode() == cg.Hybrid)
+	}
+	return nil, fmt.Errorf("no cgroup filesystem is mounted at /sys/fs/cgroup")
+}
+
+// DirsFor is what Dirs will return for the cgroup at p once New made it,
+// known before: the init's mounts need not wait for the cgroup.
+func DirsFor(p string) ([]Dir, error) {
+	switch cg.Mode() {
+	case cg.Unified:
+		return []Dir{{HostPath: filepath.Join(v2Root, p)}}, nil
+	case cg.Legacy, cg.Hybrid:
+		subs, err := cgroup1.Default()
+		if err != nil {
+			return nil, err
+		}
+		return dirsOf(subs, p, cg.Mode() == cg.Hybrid), nil
 	}
 	return nil, fmt.Errorf("no cgroup filesystem is mounted at /sys/fs/cgroup")
 }

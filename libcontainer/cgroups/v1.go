@@ -153,12 +153,17 @@ func (m *v1) rmdirAll() bool {
 }
 
 func (m *v1) Dirs() []Dir {
-	var dirs []Dir
 	if m.cg == nil {
 		return nil
 	}
+	return dirsOf(m.cg.Subsystems(), m.path, m.unified != nil)
+}
+
+// dirsOf lists each hierarchy once (co-mounted controllers share one).
+func dirsOf(subsystems []cgroup1.Subsystem, path string, unified bool) []Dir {
+	var dirs []Dir
 	seen := map[string]bool{}
-	for _, s := range m.cg.Subsystems() {
+	for _, s := range subsystems {
 		p, ok := s.(interface{ Path(string) string })
 		if !ok {
 			continue
@@ -169,14 +174,14 @@ func (m *v1) Dirs() []Dir {
 		}
 		seen[root] = true
 		name := filepath.Base(root)
-		d := Dir{Name: name, HostPath: p.Path(m.path)}
+		d := Dir{Name: name, HostPath: p.Path(path)}
 		if strings.Contains(name, ",") {
 			d.Links = strings.Split(name, ",")
 		}
 		dirs = append(dirs, d)
 	}
-	if m.unified != nil {
-		dirs = append(dirs, Dir{Name: "unified", HostPath: filepath.Join(unifiedRoot, m.path)})
+	if unified {
+		dirs = append(dirs, Dir{Name: "unified", HostPath: filepath.Join(unifiedRoot, path)})
 	}
 	return dirs
 }

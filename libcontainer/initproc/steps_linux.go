@@ -129,7 +129,8 @@ func mountRootfs(s *initState) error {
 			return err
 		}
 	}
-	if err := rootfs.Apply(s.spec.Root.Path, s.cfg.Plan.Mounts, s.cfg.InUserNS); err != nil {
+	opts := rootfs.ApplyOpts{InUserNS: s.cfg.InUserNS, WaitCgroup: s.child.WaitCgroup}
+	if err := rootfs.Apply(s.spec.Root.Path, s.cfg.Plan.Mounts, opts); err != nil {
 		return err
 	}
 	// a cwd the image lacks is made now, while we are root and / is writable

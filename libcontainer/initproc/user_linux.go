@@ -5,6 +5,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync"
 	"unsafe"
 
 	"github.com/moby/sys/capability"
@@ -12,13 +13,14 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-var capByName = func() map[string]capability.Cap {
+// capByName is built when first needed, not at start-up of every myrunc.
+var capByName = sync.OnceValue(func() map[string]capability.Cap {
 	m := map[string]capability.Cap{}
 	for _, c := range capability.ListKnown() {
 		m["CAP_"+strings.ToUpper(c.String())] = c
 	}
 	return m
-}()
+})
 
 // setUser switches to process.user and its capabilities: the bounding set
 // is narrowed while still root, the ids change with keep-caps so the
@@ -89,7 +91,7 @@ func fillCaps(s *initState, c capability.Capabilities, pc *specs.LinuxCapabiliti
 	missing := map[string]bool{}
 	for _, set := range sets {
 		for _, n := range set.names {
-			c2, ok := capByName[n]
+			c2, ok := capByName()[n]
 			if !ok {
 				return fmt.Errorf("unknown capability %q", n)
 			}

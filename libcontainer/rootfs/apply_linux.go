@@ -9,20 +9,31 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// ApplyOpts says how to carry out a plan.
+type ApplyOpts struct {
+	// InUserNS: device nodes are bind-mounted from the host, not made.
+	InUserNS bool
+	// WaitCgroup, if set, is called once before the first op that needs
+	// the container's cgroup to exist.
+	WaitCgroup func() error
+}
+
 // Apply carries out ops with rootfs as the container's "/". It runs in
 // the container's mount namespace, before pivot_root.
-func Apply(rootfs string, ops []Op, inUserNS bool) error {
+func Apply(rootfs string, ops []Op, o ApplyOpts) error {
 	root, err := os.OpenFile(rootfs, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return err
 	}
 	defer root.Close()
-	return applyIn(root, ops, inUserNS)
-}
-
-func applyIn(root *os.File, ops []Op, inUserNS bool) error {
 	for _, op := range ops {
-		if err := applyOne(root, op, inUserNS); err != nil {
+		if op.Cgroup && o.WaitCgroup != nil {
+			if err := o.WaitCgroup(); err != nil {
+				return err
+			}
+			o.WaitCgroup = nil
+		}
+		if err := applyOne(root, op, o.InUserNS); err != nil {
 			return err
 		}
 	}

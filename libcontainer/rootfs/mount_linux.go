@@ -78,6 +78,9 @@ func mountOp(root *os.File, op Op) error {
 	isFile := false
 	if op.FSType == "bind" {
 		st, err := os.Stat(op.Source)
+		if err != nil && op.Cgroup && os.IsNotExist(err) {
+			return nil // a hierarchy the container's cgroup is not in
+		}
 		if err != nil {
 			return &MountError{Op: "bind", Source: op.Source, Target: op.Target, Err: err}
 		}

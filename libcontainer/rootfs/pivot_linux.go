@@ -75,5 +75,5 @@ func chdirRoot() error {
 // Finish runs the post-pivot ops (read-only root, masked and read-only
 // paths, root propagation) with "/" as the root.
 func Finish(ops []Op) error {
-	return Apply("/", ops, false)
+	return Apply("/", ops, ApplyOpts{})
 }

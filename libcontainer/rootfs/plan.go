@@ -45,6 +45,9 @@ type Op struct {
 	TmpCopyUp   bool
 	Device      *specs.LinuxDevice
 	LinkTo      string
+	// Cgroup: the op needs the container's cgroup to exist (a bind of
+	// one of its directories); a hierarchy the cgroup lacks is skipped.
+	Cgroup bool
 }
 
 // Plan is what must happen before pivot_root (Mounts) and after (Final).
@@ -151,14 +154,14 @@ func cgroupOps(in Input, dest string, o MountOptions) []Op {
 	if len(in.Cgroups) == 1 && in.Cgroups[0].Name == "" {
 		// pure cgroup v2: the container's cgroup is the whole tree it sees
 		return []Op{{Kind: OpMount, Source: in.Cgroups[0].HostPath, Target: dest, FSType: "bind",
-			Flags: unix.MS_BIND | unix.MS_REC, Remount: flags}}
+			Flags: unix.MS_BIND | unix.MS_REC, Remount: flags, Cgroup: true}}
 	}
 	ops := []Op{{Kind: OpMount, Source: "tmpfs", Target: dest, FSType: "tmpfs",
 		Flags: flags &^ unix.MS_RDONLY, Data: "mode=755"}}
 	for _, c := range in.Cgroups {
 		t := path.Join(dest, c.Name)
 		ops = append(ops, Op{Kind: OpMount, Source: c.HostPath, Target: t, FSType: "bind",
-			Flags: unix.MS_BIND, Remount: flags})
+			Flags: unix.MS_BIND, Remount: flags, Cgroup: true})
 		for _, l := range c.Links {
 			ops = append(ops, Op{Kind: OpSymlink, Target: path.Join(dest, l), LinkTo: c.Name})
 		}
