@@ -64,6 +64,9 @@ func Create(root, id string, o *CreateOpts) (_ *Container, err error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := saveConfig(c.dir, o.Spec); err != nil {
+		return nil, err
+	}
 	if err := st.save(c.dir); err != nil {
 		return nil, err
 	}
@@ -111,17 +114,17 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 	if err != nil {
 		return nil, nil, fmt.Errorf("container init exited early: %w", err)
 	}
-	plan, err := rootfs.MakePlan(rootfs.Input{Spec: s, Bundle: o.Bundle, InUserNS: ns.newUser,
+	plan, err := rootfs.MakePlan(rootfs.Input{Spec: s, Bundle: o.Bundle, InUserNS: ns.inUserNS,
 		Cgroups: toRootfsDirs(dirs), HasKcore: exists("/proc/kcore")})
 	if err != nil {
 		return nil, nil, err
 	}
 	st := &State{ID: c.id, Pid: pid, Bundle: o.Bundle, Rootfs: s.Root.Path, InitStartTime: start,
-		Annotations: s.Annotations, CgroupPath: cgPath, OwnMountNs: ns.ownMount, Config: s,
+		Annotations: s.Annotations, CgroupPath: cgPath, OwnMountNs: ns.ownMount, Hooks: s.Hooks,
 		Owner: strconv.Itoa(os.Geteuid())}
 	cfg := &handshake.Config{ID: c.id, Bundle: o.Bundle, Spec: s, Pid: pid, NoPivot: o.NoPivot,
 		NoNewKeyring: o.NoNewKeyring, PreserveFds: o.PreserveFds, UnshareCgroupNs: ns.unshareCgroup,
-		InUserNS: ns.newUser, Plan: plan}
+		InUserNS: ns.inUserNS, Plan: plan}
 	mgr, err := c.handshake(p, cgPath, cfg, o)
 	if mgr != nil {
 		rb.cgroup = mgr

@@ -47,7 +47,7 @@ func (c *Container) Delete(force bool) error {
 	}
 	state := c.OCIState()
 	state.Status = specs.StateStopped
-	if err := hooks.Run(c.state.Config.Hooks, hooks.Poststop, state); err != nil {
+	if err := hooks.Run(c.state.Hooks, hooks.Poststop, state); err != nil {
 		slog.Warn("poststop hook failed", "container", c.id, "error", err)
 	}
 	return nil

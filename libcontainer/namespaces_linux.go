@@ -28,7 +28,9 @@ type nsPlan struct {
 	joins         []nsJoin
 	unshareCgroup bool
 	newUser       bool
-	ownMount      bool
+	// inUserNS: the init runs in a user namespace, new or joined
+	inUserNS bool
+	ownMount bool
 	// viaNsenter: a user, mount or time namespace is joined, which only a
 	// single-threaded process can do, so the init's C constructor joins
 	// every namespace and unshares the new ones (unshare lists them).
@@ -60,6 +62,9 @@ func planNamespaces(s *specs.Spec) (*nsPlan, error) {
 		}
 		if ns.Type == specs.MountNamespace {
 			p.ownMount = true
+		}
+		if ns.Type == specs.UserNamespace {
+			p.inUserNS = true
 		}
 		if ns.Path == "" {
 			switch ns.Type {

@@ -24,7 +24,7 @@ func (c *Container) Start() error {
 	}
 	st := c.OCIState()
 	st.Status = "running"
-	if err := hooks.Run(c.state.Config.Hooks, hooks.Poststart, st); err != nil {
+	if err := hooks.Run(c.state.Hooks, hooks.Poststart, st); err != nil {
 		slog.Warn("poststart hook failed", "container", c.id, "error", err)
 	}
 	return nil

@@ -57,12 +57,16 @@ type State struct {
 	// OwnMountNs: mounts were made in a private mount namespace; without
 	// one they are on the host and delete unmounts them.
 	OwnMountNs bool `json:"ownMountNs"`
-	// Config is the spec the container was created from (hooks at
-	// delete, defaults for exec).
-	Config *specs.Spec `json:"config"`
+	// Hooks are the spec's hooks, for start and delete. The whole spec is
+	// kept apart in config.json: every command reads state.json, few need
+	// the spec.
+	Hooks *specs.Hooks `json:"hooks,omitempty"`
 }
 
-const stateFile = "state.json"
+const (
+	stateFile  = "state.json"
+	configFile = "config.json"
+)
 
 // save writes state.json atomically: readers without the lock see the
 // old or the new file, never a torn one.
@@ -85,6 +89,15 @@ func (s *State) save(dir string) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), filepath.Join(dir, stateFile))
+}
+
+// saveConfig keeps the spec the container was created from.
+func saveConfig(dir string, s *specs.Spec) error {
+	data, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, configFile), data, 0o600)
 }
 
 // loadState reads state.json; (nil, nil) means the container is still

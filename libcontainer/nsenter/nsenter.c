@@ -13,6 +13,7 @@
 //             the child goes on to become the init.
 #define _GNU_SOURCE
 #include <errno.h>
+#include <grp.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,13 @@ static int join(char *list) {
 		if (setns(fd, flag) < 0)
 			die("setns", item);
 		close(fd);
+		// become the namespace's root: our host ids are not mapped there,
+		// and files the init creates must belong to someone
+		if (flag == CLONE_NEWUSER) {
+			setgroups(0, NULL); // refused where the namespace denies it; harmless
+			if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+				die("become root of the joined user namespace", NULL);
+		}
 		if (flag == CLONE_NEWPID)
 			pid = 1;
 	}

@@ -224,3 +224,93 @@ ns_of_container() {
 	grep -q '^NSpid:.*[[:space:]]1$' "/proc/$pid/status"
 	! grep -q '^NSpid:.*[[:space:]]1$' "/proc/$pid2/status" || fail "second container is pid 1 of its own namespace"
 }
+
+@test "join another container's user namespace (and make new ones inside it)" {
+	update_config '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .process.args = ["sleep", "100"]'
+	run_detached "$CID"
+	local pid
+	pid="$(container_pid "$CID")"
+	fresh_cgroup
+	# joined by path: no mappings of our own; pid, mount, net, ipc, uts are new
+	update_config '.linux.namespaces |= map(if .type == "user" then .path = $p else . end)
+		| del(.linux.uidMappings, .linux.gidMappings)
+		| .process.args = ["sh", "-c", "id -u; cat /proc/self/uid_map; echo pid=$$; exec sleep 100"]' \
+		--arg p "/proc/$pid/ns/user"
+	myrunc_detached run -d --bundle "$BUNDLE" "$CID2"
+	assert_status 0
+	retry 5 grep -q pid= "$STDOUT_FILE" || fail "output: $(cat "$STDOUT_FILE" "$STDERR_FILE")"
+	mapfile -t out <"$STDOUT_FILE"
+	[ "${out[0]}" = 0 ] || fail "id: ${out[*]}"
+	[[ "$(squeeze "${out[1]}")" == "0 100000 65536" ]] || fail "uid_map: ${out[1]}"
+	[ "${out[2]}" = pid=1 ] || fail "not pid 1 of a new pid namespace: ${out[2]}"
+	local pid2
+	pid2="$(container_pid "$CID2")"
+	[ "$(readlink "/proc/$pid2/ns/user")" = "$(readlink "/proc/$pid/ns/user")" ] || fail "user namespace not joined"
+	for t in pid mnt net; do
+		[ "$(readlink "/proc/$pid2/ns/$t")" != "$(readlink "/proc/$pid/ns/$t")" ] || fail "$t namespace shared"
+	done
+	read -ra uid <<<"$(grep '^Uid:' "/proc/$pid2/status")"
+	[ "${uid[1]}" = 100000 ] || fail "host uid: ${uid[*]}"
+	# state and kill know the real init, not the process that joined
+	[ "$(container_state "$CID2" | jq -r .pid)" = "$pid2" ]
+	myrunc kill "$CID2" KILL
+	assert_status 0
+	wait_for_status "$CID2" stopped
+}
+
+@test "join a mount namespace by path" {
+	# a private mount namespace that has one more mount inside the rootfs
+	mkdir -p "$BUNDLE/rootfs/mnt/marker"
+	unshare --mount --propagation private sh -c \
+		"mount -t tmpfs tmpfs '$BUNDLE/rootfs/mnt/marker' && echo only-there >'$BUNDLE/rootfs/mnt/marker/f' && exec sleep 100" &
+	local holder=$!
+	on_teardown "kill -9 $holder"
+	retry 5 nsenter -t "$holder" -m test -e "$BUNDLE/rootfs/mnt/marker/f"
+	update_config '.linux.namespaces |= map(if .type == "mount" then .path = $p else . end)
+		| .process.args = ["cat", "/mnt/marker/f"]' --arg p "/proc/$holder/ns/mnt"
+	run_fg "$CID"
+	assert_status 0
+	[ "$output" = only-there ] || fail "output: $output"
+	[ ! -e "$BUNDLE/rootfs/mnt/marker/f" ] || fail "the holder's mount leaked to the host"
+}
+
+@test "join another container's time namespace by path" {
+	[ -e /proc/self/ns/time ] || skip "kernel has no time namespaces"
+	update_config '.linux.namespaces += [{"type": "time"}]
+		| .linux.timeOffsets = {"boottime": {"secs": 172800, "nanosecs": 0}}
+		| .process.args = ["sleep", "100"]'
+	run_detached "$CID"
+	local pid
+	pid="$(container_pid "$CID")"
+	fresh_cgroup
+	update_config '.linux.namespaces |= map(if .type == "time" then .path = $p else . end)
+		| del(.linux.timeOffsets) | .process.args = ["cat", "/proc/uptime"]' --arg p "/proc/$pid/ns/time"
+	local before inside
+	before="$(cut -d. -f1 /proc/uptime)"
+	run_fg "$CID2"
+	assert_status 0
+	inside="$(cut -d. -f1 <<<"$output")"
+	[ "$inside" -ge $((before + 172800)) ] || fail "uptime inside $inside, host $before, offset 172800"
+}
+
+@test "join another container's cgroup namespace by path" {
+	update_config '.linux.namespaces += [{"type": "cgroup"}] | .process.args = ["sleep", "100"]'
+	run_detached "$CID"
+	local pid
+	pid="$(container_pid "$CID")"
+	fresh_cgroup
+	update_config '.linux.namespaces |= map(if .type == "cgroup" then .path = $p else . end)' \
+		--arg p "/proc/$pid/ns/cgroup"
+	run_detached "$CID2"
+	[ "$(readlink "/proc/$(container_pid "$CID2")/ns/cgroup")" = "$(readlink "/proc/$pid/ns/cgroup")" ]
+}
+
+@test "joining a namespace path that is not a namespace fails cleanly" {
+	update_config '.linux.namespaces |= map(if .type == "mount" then .path = "/etc/hostname" else . end)'
+	myrunc create --bundle "$BUNDLE" "$CID"
+	[ "$status" -ne 0 ] || fail "create succeeded"
+	assert_nothing_left
+}
