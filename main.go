@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/urfave/cli/v2"
+
+	"myrunc/internal/trace"
 )
 
 // set at build time (-ldflags -X)
@@ -22,8 +25,14 @@ func main() {
 		runInit()
 		return
 	}
+	if slices.Contains(os.Args, "--trace") {
+		trace.Enable()
+	}
 	app := newApp()
-	if err := app.Run(os.Args); err != nil {
+	err := app.Run(os.Args)
+	trace.Mark("end")
+	trace.Print(os.Stderr)
+	if err != nil {
 		os.Exit(reportError(err))
 	}
 }
@@ -41,6 +50,7 @@ func newApp() *cli.App {
 			&cli.StringFlag{Name: "log", Usage: "append logs and errors to this file"},
 			&cli.StringFlag{Name: "log-format", Value: "text", Usage: "log format: text or json"},
 			&cli.BoolFlag{Name: "debug", Usage: "log debug messages"},
+			&cli.BoolFlag{Name: "trace", Usage: "print a timeline of the runtime's and the init's steps on stderr"},
 			&cli.BoolFlag{Name: "systemd-cgroup", Usage: "accepted for compatibility; there is no systemd cgroup manager"},
 			&cli.StringFlag{Name: "rootless", Value: "auto", Usage: "accepted for compatibility: auto, true or false"},
 		},

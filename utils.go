@@ -2,13 +2,12 @@ package main
 
 import (
 	"fmt"
-	"log/slog"
 	"path/filepath"
 
 	"github.com/urfave/cli/v2"
 
+	"myrunc/internal/trace"
 	"myrunc/libcontainer"
-	"myrunc/libcontainer/handshake"
 	"myrunc/spec"
 )
 
@@ -58,6 +57,7 @@ func createContainer(c *cli.Context) (*libcontainer.Container, error) {
 	if err != nil {
 		return nil, err
 	}
+	trace.Mark("loaded config.json")
 	if s.Process.Terminal {
 		return nil, fmt.Errorf("process.terminal: terminals are not supported yet; set it to false")
 	}
@@ -68,10 +68,5 @@ func createContainer(c *cli.Context) (*libcontainer.Container, error) {
 		NoPivot:      c.Bool("no-pivot"),
 		NoNewKeyring: c.Bool("no-new-keyring"),
 		PreserveFds:  c.Int("preserve-fds"),
-		Timings: func(steps []handshake.StepTime) {
-			if slog.Default().Enabled(c.Context, slog.LevelDebug) {
-				slog.Debug("init ready", "container", id, "steps", steps)
-			}
-		},
 	})
 }

@@ -12,6 +12,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
+	"myrunc/internal/trace"
 	"myrunc/libcontainer/cgroups"
 	"myrunc/libcontainer/handshake"
 	"myrunc/libcontainer/hooks"
@@ -28,8 +29,6 @@ type CreateOpts struct {
 	PreserveFds  int
 	// Stdio of the container; nil means ours.
 	Stdin, Stdout, Stderr *os.File
-	// Timings, if set, receives the init's per-step durations.
-	Timings func([]handshake.StepTime)
 }
 
 // Create makes container id under root: its state directory, cgroup and
@@ -71,6 +70,7 @@ func Create(root, id string, o *CreateOpts) (_ *Container, err error) {
 		return nil, err
 	}
 	c.state = st
+	trace.Mark("saved state")
 	if o.PidFile != "" {
 		if err := writePidFile(o.PidFile, st.Pid); err != nil {
 			return nil, err
@@ -102,13 +102,12 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 	if err != nil {
 		return nil, nil, err
 	}
-	t0 := time.Now()
 	p, err := spawn(c.dir, o, ns)
 	if err != nil {
 		return nil, nil, err
 	}
 	rb.init = p
-	slog.Debug("phase", "spawn", time.Since(t0))
+	trace.Mark("spawned init")
 	pid := p.pid
 	_, start, err := procStat(pid)
 	if err != nil {
@@ -132,7 +131,7 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 	if err != nil {
 		return nil, nil, err
 	}
-	slog.Debug("phase", "ready", time.Since(t0))
+	trace.Mark("init ready")
 	st.Created = time.Now().UTC()
 	return p, st, nil
 }
@@ -147,13 +146,16 @@ func (c *Container) handshake(p *initProcess, cgPath string, cfg *handshake.Conf
 	if err := p.sock.SendConfig(cfg); err != nil {
 		return nil, err
 	}
+	trace.Mark("sent config")
 	var mgr cgroups.Manager
 	var joinErr error
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		if mgr, joinErr = cgroups.New(cgPath, cgroupResources(cfg.Spec)); joinErr == nil {
+			trace.Mark("made cgroup")
 			joinErr = mgr.Apply(p.pid)
+			trace.Mark("joined cgroup")
 		}
 		if joinErr != nil {
 			// the init must not go on outside its cgroup
@@ -200,9 +202,7 @@ func (c *Container) drive(sock *handshake.Parent, cfg *handshake.Config, o *Crea
 			for _, w := range m.Warnings {
 				slog.Warn(w, "container", c.id)
 			}
-			if o.Timings != nil {
-				o.Timings(m.Steps)
-			}
+			trace.Add("init: ", m.Steps)
 			return joined()
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"strconv"
 
 	"golang.org/x/sys/unix"
+
+	"myrunc/internal/trace"
 )
 
 // The create→start gate is a listening unix socket in the state dir, held
@@ -68,6 +70,7 @@ func (c *Container) openGate() error {
 	if err != nil {
 		return fmt.Errorf("start container %q: connect: %w", c.id, err)
 	}
+	trace.Mark("connected to gate")
 	msg, err := io.ReadAll(conn)
 	if err != nil && !errors.Is(err, unix.ECONNRESET) {
 		return fmt.Errorf("start container %q: %w", c.id, err)

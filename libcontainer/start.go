@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"myrunc/internal/trace"
 	"myrunc/libcontainer/hooks"
 )
 
@@ -22,6 +23,7 @@ func (c *Container) Start() error {
 	if err := c.releaseInit(); err != nil {
 		return err
 	}
+	trace.Mark("released init")
 	st := c.OCIState()
 	st.Status = "running"
 	if err := hooks.Run(c.state.Hooks, hooks.Poststart, st); err != nil {
@@ -36,5 +38,6 @@ func (c *Container) releaseInit() error {
 	if err := c.openGate(); err != nil {
 		return err
 	}
+	trace.Mark("init exec'd")
 	return os.Remove(filepath.Join(c.dir, gateFile))
 }

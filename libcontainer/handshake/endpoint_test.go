@@ -2,6 +2,7 @@ package handshake
 
 import (
 	"errors"
+	"myrunc/internal/trace"
 	"syscall"
 	"testing"
 )
@@ -32,7 +33,7 @@ func TestFullExchange(t *testing.T) {
 			err = c.WaitCgroup()
 		}
 		if err == nil {
-			err = c.Ready(&Ready{Steps: []StepTime{{"mounts", 5}}})
+			err = c.Ready(&Ready{Steps: []trace.Event{{Name: "mounts", At: 5}}})
 		}
 		done <- err
 	}()

@@ -9,6 +9,7 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
+	"myrunc/internal/trace"
 	"myrunc/libcontainer/rootfs"
 )
 
@@ -79,17 +80,11 @@ type HooksRequest struct{}
 // HooksDone answers a HooksRequest.
 type HooksDone struct{}
 
-// Ready says the init waits for start; Steps holds how long each init step
-// took, in microseconds, in order.
+// Ready says the init waits for start; Steps holds when the init started
+// and when each of its steps ended (monotonic clock), for --trace.
 type Ready struct {
-	Steps []StepTime `json:"steps,omitempty"`
+	Steps []trace.Event `json:"steps,omitempty"`
 	// Warnings are things the init did differently from what the spec
 	// asked, for the runtime to log (the init has no log of its own).
 	Warnings []string `json:"warnings,omitempty"`
-}
-
-// StepTime is one init step's duration.
-type StepTime struct {
-	Name string `json:"name"`
-	Us   int64  `json:"us"`
 }

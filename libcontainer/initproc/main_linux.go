@@ -8,8 +8,8 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"time"
 
+	"myrunc/internal/trace"
 	"myrunc/libcontainer/handshake"
 	// its constructor joins namespaces before the Go runtime starts
 	_ "myrunc/libcontainer/nsenter"
@@ -21,13 +21,15 @@ func Main() {
 	// Capabilities, no_new_privs and seccomp are per thread: every step
 	// and the final execve must run on this one.
 	runtime.LockOSThread()
+	started := trace.Now()
 	child := handshake.NewChild(os.NewFile(handshake.SyncFd, "sync"))
 	cfg, err := child.RecvConfig()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "myrunc init:", err)
 		os.Exit(1)
 	}
-	s := &initState{cfg: cfg, spec: cfg.Spec, child: child}
+	s := &initState{cfg: cfg, spec: cfg.Spec, child: child,
+		timings: []trace.Event{{Name: "main", At: started}}}
 	name, err := s.runSteps(beforeReady)
 	if err != nil {
 		child.Fail(handshake.NewInitError(name, err))
@@ -49,7 +51,7 @@ type initState struct {
 	spec     *specsSpec
 	child    *handshake.Child
 	execPath string
-	timings  []handshake.StepTime
+	timings  []trace.Event
 	warnings []string
 	gate     *os.File // the connection from `start`
 }
@@ -66,11 +68,10 @@ type step struct {
 // runSteps runs steps in order and returns the failing step's name.
 func (s *initState) runSteps(steps []step) (string, error) {
 	for _, st := range steps {
-		t := time.Now()
 		if err := st.fn(s); err != nil {
 			return st.name, err
 		}
-		s.timings = append(s.timings, handshake.StepTime{Name: st.name, Us: time.Since(t).Microseconds()})
+		s.timings = append(s.timings, trace.Event{Name: st.name, At: trace.Now()})
 	}
 	return "", nil
 }

@@ -133,3 +133,16 @@ teardown() { teardown_test; }
 	[ "$(container_status "$CID")" = running ]
 	[ "$(container_pid "$CID")" = "$pid" ]
 }
+
+@test "--trace prints one timeline of the runtime's and the init's steps" {
+	update_config '.process.args = ["true"]'
+	run --separate-stderr "$MYRUNC" --root "$ROOT" --trace run --bundle "$BUNDLE" "$CID"
+	[ "$status" -eq 0 ] || fail "status $status: $stderr"
+	[ -z "$output" ] || fail "trace went to stdout: $output"
+	local want
+	for want in "loaded config.json" "spawned init" "init: main" "init: mountRootfs" "init: pivot" "init ready" "started" "deleted"; do
+		[[ "$stderr" == *"ms  $want"* ]] || fail "no '$want' in: $stderr"
+	done
+	# times only grow down the timeline
+	awk '/^trace/ { t = $2 + 0; if (t < last) exit 1; last = t }' <<<"$stderr" || fail "not in order: $stderr"
+}
