@@ -23,16 +23,21 @@ var runCommand = &cli.Command{
 		if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
 			return os.NewSyscallError("prctl(PR_SET_CHILD_SUBREAPER)", err)
 		}
+		var sigs chan os.Signal
+		subscribed := make(chan struct{})
+		if !c.Bool("detach") {
+			// subscribed before start, so no signal meant for the container
+			// is lost; meanwhile, as setting it up takes a while, create runs
+			sigs = make(chan os.Signal, 16)
+			go func() { signal.Notify(sigs, forwarded...); close(subscribed) }()
+		} else {
+			close(subscribed)
+		}
 		ct, err := createContainer(c)
 		if err != nil {
 			return err
 		}
-		var sigs chan os.Signal
-		if !c.Bool("detach") {
-			// subscribe before start, so no signal meant for the container is lost
-			sigs = make(chan os.Signal, 16)
-			signal.Notify(sigs, forwarded...)
-		}
+		<-subscribed
 		if err := ct.Start(); err != nil {
 			ct.Delete(true)
 			return err

@@ -63,9 +63,6 @@ func Create(root, id string, o *CreateOpts) (_ *Container, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := saveConfig(c.dir, o.Spec); err != nil {
-		return nil, err
-	}
 	if err := st.save(c.dir); err != nil {
 		return nil, err
 	}
@@ -147,6 +144,9 @@ func (c *Container) handshake(p *initProcess, cgPath string, cfg *handshake.Conf
 		return nil, err
 	}
 	trace.Mark("sent config")
+	// keep the spec while the init works
+	saved := make(chan error, 1)
+	go func() { saved <- saveConfig(c.dir, cfg.Spec) }()
 	var mgr cgroups.Manager
 	var joinErr error
 	done := make(chan struct{})
@@ -172,6 +172,9 @@ func (c *Container) handshake(p *initProcess, cgPath string, cfg *handshake.Conf
 	err := c.drive(p.sock, cfg, o, joined)
 	if jerr := joined(); err != nil && jerr != nil {
 		err = jerr // the real cause of the init's death
+	}
+	if serr := <-saved; err == nil {
+		err = serr
 	}
 	return mgr, err
 }
