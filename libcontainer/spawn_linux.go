@@ -69,6 +69,11 @@ func spawn(dir string, o *CreateOpts, ns *nsPlan) (*initProcess, error) {
 		}
 		defer pidPipe.Close()
 	}
+	if exe := sealedExe(); exe != nil {
+		defer exe.Close()
+		cmd.Path = "/proc/self/fd/" + strconv.Itoa(3+len(cmd.ExtraFiles))
+		cmd.ExtraFiles = append(cmd.ExtraFiles, exe)
+	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: ns.cloneFlags}
 	if ns.newUser {
 		cmd.SysProcAttr.UidMappings = idMaps(o.Spec.Linux.UIDMappings)
