@@ -8,7 +8,7 @@ var createCommand = &cli.Command{
 	ArgsUsage: "<container-id>",
 	Flags:     createFlags,
 	Action: func(c *cli.Context) error {
-		_, err := createContainer(c)
+		_, err := createContainer(c, false)
 		return err
 	},
 }

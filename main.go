@@ -57,7 +57,8 @@ func newApp() *cli.App {
 		Before: setupLogging,
 		Commands: []*cli.Command{
 			specCommand, createCommand, startCommand, runCommand, stateCommand,
-			listCommand, killCommand, deleteCommand,
+			listCommand, killCommand, deleteCommand, execCommand, psCommand, pauseCommand, resumeCommand,
+			updateCommand, eventsCommand,
 		},
 		ExitErrHandler: func(*cli.Context, error) {},
 		// errors are printed once, by reportError

@@ -8,6 +8,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"myrunc/internal/trace"
+	"myrunc/libcontainer/console"
 )
 
 var runCommand = &cli.Command{
@@ -33,11 +34,18 @@ var runCommand = &cli.Command{
 		} else {
 			close(subscribed)
 		}
-		ct, err := createContainer(c)
+		ct, err := createContainer(c, !c.Bool("detach"))
 		if err != nil {
 			return err
 		}
 		<-subscribed
+		detachTerminal := func() {}
+		if m := ct.Console(); m != nil {
+			if detachTerminal, err = console.Attach(m); err != nil {
+				ct.Delete(true)
+				return err
+			}
+		}
 		if err := ct.Start(); err != nil {
 			ct.Delete(true)
 			return err
@@ -48,6 +56,7 @@ var runCommand = &cli.Command{
 		go forwardSignals(sigs, ct.InitPid())
 		trace.Mark("started")
 		code, err := ct.Wait()
+		detachTerminal()
 		if err != nil {
 			return err
 		}

@@ -38,13 +38,10 @@ var createFlags = []cli.Flag{
 }
 
 // createContainer is the shared part of create and run.
-func createContainer(c *cli.Context) (*libcontainer.Container, error) {
+func createContainer(c *cli.Context, attachConsole bool) (*libcontainer.Container, error) {
 	id, err := containerID(c)
 	if err != nil {
 		return nil, err
-	}
-	if c.String("console-socket") != "" {
-		return nil, fmt.Errorf("--console-socket: terminals are not supported yet")
 	}
 	if n := c.Int("preserve-fds"); n < 0 {
 		return nil, fmt.Errorf("--preserve-fds: %d is negative", n)
@@ -58,9 +55,6 @@ func createContainer(c *cli.Context) (*libcontainer.Container, error) {
 		return nil, err
 	}
 	trace.Mark("loaded config.json")
-	if s.Process.Terminal {
-		return nil, fmt.Errorf("process.terminal: terminals are not supported yet; set it to false")
-	}
 	return libcontainer.Create(c.String("root"), id, &libcontainer.CreateOpts{
 		Bundle:       bundle,
 		Spec:         s,
@@ -68,5 +62,8 @@ func createContainer(c *cli.Context) (*libcontainer.Container, error) {
 		NoPivot:      c.Bool("no-pivot"),
 		NoNewKeyring: c.Bool("no-new-keyring"),
 		PreserveFds:  c.Int("preserve-fds"),
+		// a foreground run attaches our own terminal when there is no socket
+		ConsoleSocket: c.String("console-socket"),
+		AttachConsole: attachConsole,
 	})
 }

@@ -22,7 +22,13 @@ type Container struct {
 	// initCmd is set only in the process that created the container,
 	// which can wait for it (`run` in the foreground).
 	initCmd *exec.Cmd
+	// console is the pty master Create kept for the caller (AttachConsole)
+	console *os.File
 }
+
+// Console is the container's pty master when Create kept it (see
+// CreateOpts.AttachConsole).
+func (c *Container) Console() *os.File { return c.console }
 
 // ValidateID keeps ids to names that cannot escape --root.
 func ValidateID(id string) error {

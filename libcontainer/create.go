@@ -14,6 +14,7 @@ import (
 
 	"myrunc/internal/trace"
 	"myrunc/libcontainer/cgroups"
+	"myrunc/libcontainer/console"
 	"myrunc/libcontainer/handshake"
 	"myrunc/libcontainer/hooks"
 	"myrunc/libcontainer/rootfs"
@@ -29,6 +30,11 @@ type CreateOpts struct {
 	PreserveFds  int
 	// Stdio of the container; nil means ours.
 	Stdin, Stdout, Stderr *os.File
+	// ConsoleSocket receives the pty master (process.terminal); with
+	// AttachConsole and no socket, Create keeps the master for the caller
+	// (Container.Console) to attach its own terminal.
+	ConsoleSocket string
+	AttachConsole bool
 }
 
 // Create makes container id under root: its state directory, cgroup and
@@ -99,7 +105,19 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := spawn(c.dir, o, ns)
+	send, recv, err := consoleFor(s.Process.Terminal, o.ConsoleSocket, o.AttachConsole)
+	if err != nil {
+		return nil, nil, err
+	}
+	if send != nil {
+		defer send.Close()
+	}
+	if recv != nil {
+		defer recv.Close()
+	}
+	p, err := spawn(spawnArgs{gateDir: c.dir, stdin: o.Stdin, stdout: o.Stdout, stderr: o.Stderr,
+		preserveFds: o.PreserveFds, ns: ns, uidMaps: s.Linux.UIDMappings, gidMaps: s.Linux.GIDMappings,
+		console: send})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -120,7 +138,7 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 		Owner: strconv.Itoa(os.Geteuid())}
 	cfg := &handshake.Config{ID: c.id, Bundle: o.Bundle, Spec: s, Pid: pid, NoPivot: o.NoPivot,
 		NoNewKeyring: o.NoNewKeyring, PreserveFds: o.PreserveFds, UnshareCgroupNs: ns.unshareCgroup,
-		InUserNS: ns.inUserNS, Plan: plan}
+		InUserNS: ns.inUserNS, Plan: plan, ConsoleFd: p.consoleFd}
 	mgr, err := c.handshake(p, cgPath, cfg, o)
 	if mgr != nil {
 		rb.cgroup = mgr
@@ -130,6 +148,11 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 	}
 	trace.Mark("init ready")
 	st.Created = time.Now().UTC()
+	if recv != nil {
+		if c.console, err = console.Receive(recv); err != nil {
+			return nil, nil, err
+		}
+	}
 	return p, st, nil
 }
 

@@ -24,8 +24,11 @@ var nsFlags = map[specs.LinuxNamespaceType]int{
 // nsPlan is how the init gets each namespace: cloned new, joined by the
 // spawning thread before the clone, or unshared by the init itself.
 type nsPlan struct {
-	cloneFlags    uintptr
-	joins         []nsJoin
+	cloneFlags uintptr
+	// threadJoins are entered by the spawning thread, nsenterJoins by the
+	// init's C constructor
+	threadJoins   []nsJoin
+	nsenterJoins  []nsJoin
 	unshareCgroup bool
 	newUser       bool
 	// inUserNS: the init runs in a user namespace, new or joined
@@ -88,7 +91,7 @@ func planNamespaces(s *specs.Spec) (*nsPlan, error) {
 			p.close()
 			return nil, fmt.Errorf("linux.namespaces[%d]: %w", i, err)
 		}
-		p.joins = append(p.joins, nsJoin{typ: ns.Type, flag: flag, f: f})
+		p.threadJoins = append(p.threadJoins, nsJoin{typ: ns.Type, flag: flag, f: f})
 	}
 	if p.viaNsenter {
 		if err := p.toNsenter(s); err != nil {
@@ -106,9 +109,8 @@ func (p *nsPlan) toNsenter(s *specs.Spec) error {
 	if p.newUser {
 		return fmt.Errorf("linux.namespaces: a new user namespace cannot be combined with joining a mount or time namespace")
 	}
-	sort.SliceStable(p.joins, func(i, j int) bool {
-		return p.joins[i].typ == specs.UserNamespace && p.joins[j].typ != specs.UserNamespace
-	})
+	p.nsenterJoins, p.threadJoins = p.threadJoins, nil
+	userFirst(p.nsenterJoins)
 	for _, ns := range s.Linux.Namespaces {
 		if ns.Path == "" && ns.Type != specs.CgroupNamespace && ns.Type != specs.TimeNamespace {
 			p.unshare = append(p.unshare, string(ns.Type))
@@ -118,8 +120,14 @@ func (p *nsPlan) toNsenter(s *specs.Spec) error {
 	return nil
 }
 
+func userFirst(joins []nsJoin) {
+	sort.SliceStable(joins, func(i, j int) bool {
+		return joins[i].typ == specs.UserNamespace && joins[j].typ != specs.UserNamespace
+	})
+}
+
 func (p *nsPlan) close() {
-	for _, j := range p.joins {
+	for _, j := range append(p.threadJoins, p.nsenterJoins...) {
 		j.f.Close()
 	}
 	if p.pidPipeW != nil {
@@ -131,13 +139,13 @@ func (p *nsPlan) close() {
 // child it forks is born in them. The thread is never unlocked: its
 // namespaces changed for good, so the Go runtime ends it afterwards.
 func (p *nsPlan) startIn(start func() error) error {
-	if len(p.joins) == 0 || p.viaNsenter {
+	if len(p.threadJoins) == 0 {
 		return start()
 	}
 	errc := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread()
-		for _, j := range p.joins {
+		for _, j := range p.threadJoins {
 			if err := unix.Setns(int(j.f.Fd()), j.flag); err != nil {
 				errc <- fmt.Errorf("join %s namespace %s: %w", j.typ, j.f.Name(), err)
 				return

@@ -23,20 +23,40 @@ type initProcess struct {
 	forked bool
 	sock   *handshake.Parent
 	gate   *os.File // the start gate's listening socket
+	// consoleFd is the console socket's fd number in the init (0: none)
+	consoleFd int
 }
 
-// spawn starts `myrunc init` in its new namespaces. It waits there for
-// its Config; nothing of the container exists yet.
-func spawn(dir string, o *CreateOpts, ns *nsPlan) (*initProcess, error) {
+// spawnArgs is what differs between the init of create and of exec.
+type spawnArgs struct {
+	// gateDir holds the start gate (create); "" for exec, which has none
+	gateDir     string
+	stdin       *os.File
+	stdout      *os.File
+	stderr      *os.File
+	preserveFds int
+	ns          *nsPlan
+	// uid and gid maps of a new user namespace
+	uidMaps, gidMaps []specs.LinuxIDMapping
+	// console is the socket the init sends its pty master over
+	console *os.File
+}
+
+// spawn starts `myrunc init` in its namespaces. It waits there for its
+// Config; nothing of the container exists yet.
+func spawn(a spawnArgs) (*initProcess, error) {
+	ns := a.ns
 	sock, childSock, err := handshake.Pair()
 	if err != nil {
 		return nil, err
 	}
 	defer childSock.Close()
-	gate, err := listenGate(dir)
-	if err != nil {
-		sock.Close()
-		return nil, err
+	gate := devNullGate()
+	if a.gateDir != "" {
+		if gate, err = listenGate(a.gateDir); err != nil {
+			sock.Close()
+			return nil, err
+		}
 	}
 	cmd := &exec.Cmd{
 		Path: "/proc/self/exe",
@@ -45,20 +65,30 @@ func spawn(dir string, o *CreateOpts, ns *nsPlan) (*initProcess, error) {
 		// fewer threads also make its final execve cheaper.
 		Env: []string{"GOMAXPROCS=1", "GOGC=off"},
 	}
-	// a nil *os.File must not become a non-nil io.Reader
-	if f := stdio(o.Stdin, 0); f != nil {
-		cmd.Stdin = f
-	}
-	if f := stdio(o.Stdout, 1); f != nil {
-		cmd.Stdout = f
-	}
-	if f := stdio(o.Stderr, 2); f != nil {
-		cmd.Stderr = f
+	// A terminal process gets the pty as its stdio; until then the init
+	// holds none of ours (/dev/null), or an engine reading create's
+	// output would wait for an EOF that never comes.
+	// (A nil *os.File must not become a non-nil io.Reader.)
+	if a.console == nil {
+		if f := stdio(a.stdin, 0); f != nil {
+			cmd.Stdin = f
+		}
+		if f := stdio(a.stdout, 1); f != nil {
+			cmd.Stdout = f
+		}
+		if f := stdio(a.stderr, 2); f != nil {
+			cmd.Stderr = f
+		}
 	}
 	// fd 3: handshake socket, 4: start gate, 5..: the preserved fds
 	cmd.ExtraFiles = []*os.File{childSock, gate}
-	for i := 0; i < o.PreserveFds; i++ {
+	for i := 0; i < a.preserveFds; i++ {
 		cmd.ExtraFiles = append(cmd.ExtraFiles, os.NewFile(uintptr(3+i), "preserved"))
+	}
+	consoleFd := 0
+	if a.console != nil {
+		consoleFd = 3 + len(cmd.ExtraFiles)
+		cmd.ExtraFiles = append(cmd.ExtraFiles, a.console)
 	}
 	var pidPipe *os.File
 	if ns.viaNsenter {
@@ -76,8 +106,8 @@ func spawn(dir string, o *CreateOpts, ns *nsPlan) (*initProcess, error) {
 	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: ns.cloneFlags}
 	if ns.newUser {
-		cmd.SysProcAttr.UidMappings = idMaps(o.Spec.Linux.UIDMappings)
-		cmd.SysProcAttr.GidMappings = idMaps(o.Spec.Linux.GIDMappings)
+		cmd.SysProcAttr.UidMappings = idMaps(a.uidMaps)
+		cmd.SysProcAttr.GidMappings = idMaps(a.gidMaps)
 		// an unprivileged user may only map its gid after denying setgroups
 		cmd.SysProcAttr.GidMappingsEnableSetgroups = os.Geteuid() == 0
 		// become root of the new namespace once the maps are written, so
@@ -93,7 +123,7 @@ func spawn(dir string, o *CreateOpts, ns *nsPlan) (*initProcess, error) {
 		ns.pidPipeW.Close()
 		ns.pidPipeW = nil
 	}
-	p := &initProcess{cmd: cmd, sock: sock, gate: gate, pid: cmd.Process.Pid}
+	p := &initProcess{cmd: cmd, sock: sock, gate: gate, pid: cmd.Process.Pid, consoleFd: consoleFd}
 	if pidPipe != nil {
 		if err := p.readForkedPid(pidPipe); err != nil {
 			p.kill()
@@ -109,7 +139,7 @@ func spawn(dir string, o *CreateOpts, ns *nsPlan) (*initProcess, error) {
 // (after the preserved fds) and returns our end of its pid pipe.
 func nsenterRequest(cmd *exec.Cmd, ns *nsPlan) (*os.File, error) {
 	var joins []nsenter.Join
-	for _, j := range ns.joins {
+	for _, j := range ns.nsenterJoins {
 		joins = append(joins, nsenter.Join{Type: string(j.typ), Fd: 3 + len(cmd.ExtraFiles)})
 		cmd.ExtraFiles = append(cmd.ExtraFiles, j.f)
 	}
@@ -142,6 +172,16 @@ func (p *initProcess) readForkedPid(r *os.File) error {
 	p.cmd.Wait()
 	p.pid, p.forked = pid, true
 	return nil
+}
+
+// devNullGate stands at fd 4 when there is no start gate (exec), so the
+// fd layout stays the same.
+func devNullGate() *os.File {
+	f, err := os.Open(os.DevNull)
+	if err != nil {
+		return nil
+	}
+	return f
 }
 
 // stdio gives the init our own descriptor n unless the caller chose one;

@@ -7,14 +7,14 @@
 # runs only when an install fails (a fresh machine's package lists may be
 # stale or empty). Run as root on Debian 12. Groups:
 #   build  gcc libc6-dev libseccomp-dev pkg-config make git, then `go mod download`
-#   test   bats jq busybox-static util-linux iproute2 iptables kmod procps tar gzip
+#   test   bats jq busybox-static util-linux bsdutils python3 iproute2 iptables kmod procps tar gzip
 #   bench  runc crun time          (peers for `make bench`, GNU time for peak RSS)
 # No group: all of them.
 set -euo pipefail
 
 declare -A G=(
 	[build]="gcc libc6-dev libseccomp-dev pkg-config make git"
-	[test]="bats jq busybox-static util-linux iproute2 iptables kmod procps tar gzip"
+	[test]="bats jq busybox-static util-linux bsdutils python3 iproute2 iptables kmod procps tar gzip"
 	[bench]="runc crun time"
 )
 groups=("$@")

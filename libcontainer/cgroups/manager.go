@@ -24,6 +24,8 @@ type Manager interface {
 	Freeze(frozen bool) error
 	// Pids lists every process in the cgroup and its children.
 	Pids() ([]int, error)
+	// Stats reads resource usage.
+	Stats() (*Stats, error)
 	// Destroy removes the cgroup; its processes must be gone.
 	Destroy() error
 	// Path is the cgroup's path relative to each hierarchy's root.

@@ -2,7 +2,7 @@
 //
 // The first cgroup migration after a quiet spell waits for an RCU grace
 // period (milliseconds on a small VM) while holding the global cgroup
-// lock. `create` and `run` must migrate the container's init, so this
+// lock. `create`, `run` and `exec` must migrate a process, so this
 // constructor begins, before the Go runtime even starts, a no-op
 // migration in a thread of its own: it writes our pid into the cgroup we
 // already are in (pids or freezer hierarchy, or v2). The grace period
@@ -56,7 +56,7 @@ __attribute__((constructor)) static void myrunc_prewarm(int argc, char **argv) {
 	if (geteuid() != 0 || argc < 2 || strcmp(argv[1], "init") == 0)
 		return;
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "create") == 0 || strcmp(argv[i], "run") == 0) {
+		if (strcmp(argv[i], "create") == 0 || strcmp(argv[i], "run") == 0 || strcmp(argv[i], "exec") == 0) {
 			pthread_t t;
 			pthread_attr_t a;
 			pthread_attr_init(&a);

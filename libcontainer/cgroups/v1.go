@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/containerd/cgroups/v3/cgroup1"
@@ -26,6 +27,10 @@ type v1 struct {
 func newV1(p string, r *specs.LinuxResources, hybrid bool) (Manager, error) {
 	if r == nil {
 		r = &specs.LinuxResources{}
+	}
+	r, err := v1Resources(r)
+	if err != nil {
+		return nil, err
 	}
 	c, err := cgroup1.New(cgroup1.StaticPath(p), r)
 	if err != nil {
@@ -79,7 +84,56 @@ func (m *v1) Set(r *specs.LinuxResources) error {
 	if m.cg == nil || r == nil {
 		return nil
 	}
-	return wrapErr("set resources of cgroup "+m.path, m.cg.Update(r))
+	r, err := v1Resources(r)
+	if err != nil {
+		return err
+	}
+	// The kernel keeps memsw >= the limit, and the library writes the
+	// limit first: a limit above the current memsw needs memsw first.
+	if mem := r.Memory; mem != nil && mem.Limit != nil && mem.Swap != nil {
+		cur, err := readInt(m.file("memory", "memory.memsw.limit_in_bytes"))
+		if err == nil && (*mem.Limit < 0 || *mem.Limit > cur) {
+			swap := &specs.LinuxResources{Memory: &specs.LinuxMemory{Swap: mem.Swap}}
+			if err := m.cg.Update(swap); err != nil {
+				return wrapErr("set resources of cgroup "+m.path, err)
+			}
+		}
+	}
+	if err := m.cg.Update(r); err != nil {
+		return wrapErr("set resources of cgroup "+m.path, err)
+	}
+	// the library writes no pids limit <= 0, which means "no limit"
+	if r.Pids != nil && r.Pids.Limit != nil && *r.Pids.Limit <= 0 {
+		err := os.WriteFile(m.file("pids", "pids.max"), []byte("max"), 0)
+		return wrapErr("set resources of cgroup "+m.path, err)
+	}
+	return nil
+}
+
+// file is the path of a file of the cgroup in controller's hierarchy.
+func (m *v1) file(controller, name string) string {
+	for _, d := range m.Dirs() {
+		if d.Name == controller || slices.Contains(d.Links, controller) {
+			return filepath.Join(d.HostPath, name)
+		}
+	}
+	return filepath.Join("/sys/fs/cgroup", controller, m.path, name)
+}
+
+func readInt(path string) (int64, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return 0, err
+	}
+	return strconv.ParseInt(strings.TrimSpace(string(data)), 10, 64)
+}
+
+func (m *v1) Stats() (*Stats, error) {
+	if m.cg == nil {
+		return nil, cgroup1.ErrCgroupDeleted
+	}
+	s, err := statV1(m.cg, m.unified)
+	return s, wrapErr("read stats of cgroup "+m.path, err)
 }
 
 func (m *v1) Freeze(frozen bool) error {

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sync"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // Pair makes the socketpair: the parent keeps the first end, the init gets
@@ -88,6 +90,26 @@ func (p *Parent) Next() (any, error) {
 	}
 }
 
+// WaitExec follows Ready for an exec'd process: nil once it ran execve
+// (the socket closes on exec), the init's error if execve failed.
+func (p *Parent) WaitExec() error {
+	k, body, err := p.c.recv()
+	if errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if k != KindError {
+		return fmt.Errorf("handshake: unexpected %s after Ready", k)
+	}
+	var ie InitError
+	if err := decode(k, body, &ie); err != nil {
+		return err
+	}
+	return &ie
+}
+
 // AckHooks answers a HooksRequest.
 func (p *Parent) AckHooks() error {
 	if !slices.Equal(p.allowed, []Kind{KindError}) {
@@ -159,6 +181,19 @@ func (c *Child) await(want Kind, what string) error {
 		}
 		return nil
 	}
+}
+
+// MoveAbove moves the socket to a descriptor >= min, close-on-exec, so
+// that fds can be laid out below it (preserved fds go to 3 and up).
+func (c *Child) MoveAbove(min int) error {
+	// F_DUPFD_CLOEXEC picks the lowest free fd >= min
+	nfd, _, errno := syscall.Syscall(syscall.SYS_FCNTL, c.c.f.Fd(), unix.F_DUPFD_CLOEXEC, uintptr(min))
+	if errno != 0 {
+		return os.NewSyscallError("fcntl(F_DUPFD_CLOEXEC)", errno)
+	}
+	c.c.f.Close()
+	c.c.f = os.NewFile(nfd, "sync")
+	return nil
 }
 
 // Ready tells the parent the init waits for start.

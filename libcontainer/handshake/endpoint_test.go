@@ -112,3 +112,30 @@ func TestEarlyExitIsReadable(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestWaitExec(t *testing.T) {
+	p, c := pair(t)
+	go func() {
+		c.RecvConfig()
+		c.Ready(&Ready{})
+		c.Close() // execve closed it
+	}()
+	p.SendConfig(&Config{Exec: true})
+	if _, err := p.Next(); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.WaitExec(); err != nil {
+		t.Fatalf("exec success read as %v", err)
+	}
+	p2, c2 := pair(t)
+	go func() {
+		c2.RecvConfig()
+		c2.Ready(&Ready{})
+		c2.Fail(&InitError{Step: "exec", Msg: "exec format error", Errno: int(syscall.ENOEXEC)})
+	}()
+	p2.SendConfig(&Config{Exec: true})
+	p2.Next()
+	if err := p2.WaitExec(); !errors.Is(err, syscall.ENOEXEC) {
+		t.Fatalf("exec failure lost: %v", err)
+	}
+}

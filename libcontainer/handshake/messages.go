@@ -72,6 +72,13 @@ type Config struct {
 	InUserNS bool `json:"inUserNS,omitempty"`
 	// Plan is the rootfs set-up, computed and checked by the parent.
 	Plan *rootfs.Plan `json:"plan"`
+	// Exec: the init becomes a new process in an existing container
+	// (all its namespaces are already joined); Spec.Process is that
+	// process. It execs right after Ready, and reports a failed execve.
+	Exec bool `json:"exec,omitempty"`
+	// ConsoleFd, if not 0, is a connected unix socket to send the pty
+	// master over (process.terminal).
+	ConsoleFd int `json:"consoleFd,omitempty"`
 }
 
 // HooksRequest asks the parent to run the prestart and createRuntime hooks.

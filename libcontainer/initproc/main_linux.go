@@ -30,17 +30,24 @@ func Main() {
 	}
 	s := &initState{cfg: cfg, spec: cfg.Spec, child: child,
 		timings: []trace.Event{{Name: "main", At: started}}}
-	name, err := s.runSteps(beforeReady)
+	before, after := beforeReady, afterReady
+	if cfg.Exec {
+		before, after = execBeforeReady, execAfterReady
+	}
+	name, err := s.runSteps(before)
 	if err != nil {
 		child.Fail(handshake.NewInitError(name, err))
 		os.Exit(1)
 	}
-	// After Ready the parent is gone: failures go to the `start` that
-	// opened the gate.
-	name, err = s.runSteps(afterReady)
-	if s.gate != nil {
+	name, err = s.runSteps(after)
+	switch {
+	case cfg.Exec:
+		// `exec` still listens: the socket only closes at a good execve
+		child.Fail(handshake.NewInitError(name, err))
+	case s.gate != nil:
+		// the parent is gone: tell the `start` that opened the gate
 		fmt.Fprintf(s.gate, "%s: %v", name, err)
-	} else {
+	default:
 		fmt.Fprintf(os.Stderr, "myrunc init: %s: %v\n", name, err)
 	}
 	os.Exit(exitCodeFor(err))
@@ -54,6 +61,7 @@ type initState struct {
 	timings  []trace.Event
 	warnings []string
 	gate     *os.File // the connection from `start`
+	tty      *os.File // the pty slave of a process.terminal process
 }
 
 func (s *initState) warn(format string, args ...any) {

@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"myrunc/libcontainer/console"
 	"myrunc/libcontainer/handshake"
 )
 
@@ -180,7 +181,18 @@ func execProcess(s *initState) error {
 		umask = int(*u)
 	}
 	unix.Umask(umask)
+	if s.tty != nil {
+		if err := console.BecomeControlling(s.tty); err != nil {
+			return err
+		}
+	}
 	n := s.cfg.PreserveFds
+	if s.cfg.Exec && n > 0 {
+		// the preserved fds land on 3 and up, where the socket is
+		if err := s.child.MoveAbove(handshake.FirstPreservedFd + n); err != nil {
+			return err
+		}
+	}
 	for i := 0; i < n; i++ {
 		if err := unix.Dup3(handshake.FirstPreservedFd+i, 3+i, 0); err != nil {
 			return os.NewSyscallError("dup3 preserved fd", err)

@@ -28,6 +28,7 @@ var beforeReady = []step{
 	{"hostname", setHostname},
 	// sysctls go in before /proc/sys becomes read-only
 	{"sysctl", writeSysctls},
+	{"console", setupConsole},
 	{"finishRootfs", finishRootfs},
 	{"cgroup", joinCgroupNs},
 	{"rlimits", setRlimits},

@@ -167,3 +167,21 @@ func MkdirAll(rootfs, dir string) error {
 	}
 	return f.Close()
 }
+
+// BindConsole makes /dev/console the container's pty (after pivot_root).
+func BindConsole(slave string) error {
+	root, err := os.OpenFile("/", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	f, err := openFile(root, "/dev/console")
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := mount(slave, fdPath(f), "", unix.MS_BIND, ""); err != nil {
+		return &MountError{Op: "bind", Source: slave, Target: "/dev/console", Err: err}
+	}
+	return nil
+}

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"github.com/urfave/cli/v2"
+
+	"myrunc/libcontainer"
+	"myrunc/libcontainer/console"
+	"myrunc/spec"
+)
+
+var execCommand = &cli.Command{
+	Name:      "exec",
+	Usage:     "run a new process in a running container",
+	ArgsUsage: "<container-id> [command [args...]]",
+	Flags: []cli.Flag{
+		&cli.StringFlag{Name: "process", Aliases: []string{"p"}, Usage: "JSON file with the process (runtime-spec process object)"},
+		&cli.BoolFlag{Name: "detach", Aliases: []string{"d"}, Usage: "return once the process runs"},
+		&cli.StringFlag{Name: "pid-file", Usage: "write the process's pid to this file"},
+		&cli.BoolFlag{Name: "tty", Aliases: []string{"t"}, Usage: "give the process a terminal"},
+		&cli.StringFlag{Name: "console-socket", Usage: "unix socket to receive the pty master"},
+		&cli.StringSliceFlag{Name: "env", Aliases: []string{"e"}, Usage: "set an environment variable (KEY=VALUE)"},
+		&cli.StringFlag{Name: "cwd", Usage: "working directory in the container"},
+		&cli.StringFlag{Name: "user", Aliases: []string{"u"}, Usage: "uid[:gid] to run as"},
+		&cli.StringSliceFlag{Name: "additional-gids", Aliases: []string{"g"}, Usage: "additional group ids"},
+		&cli.StringSliceFlag{Name: "cap", Aliases: []string{"c"}, Usage: "add a capability (CAP_NAME)"},
+		&cli.BoolFlag{Name: "no-new-privs", Usage: "set no_new_privs for the process"},
+		&cli.IntFlag{Name: "preserve-fds", Usage: "pass N extra fds (from 3) to the process"},
+		&cli.StringFlag{Name: "apparmor", Usage: "AppArmor profile (this host has no AppArmor: must be empty)"},
+		&cli.StringFlag{Name: "process-label", Usage: "SELinux label (this host has no SELinux: must be empty)"},
+	},
+	Action: func(c *cli.Context) error {
+		if c.NArg() < 1 {
+			return fmt.Errorf("exec: expects a container id")
+		}
+		ct, err := libcontainer.Load(c.String("root"), c.Args().First())
+		if err != nil {
+			return err
+		}
+		p, err := execProcess(c, ct)
+		if err != nil {
+			return err
+		}
+		var sigs chan os.Signal
+		if !c.Bool("detach") {
+			sigs = make(chan os.Signal, 16)
+			signal.Notify(sigs, forwarded...)
+		}
+		proc, err := ct.Exec(&libcontainer.ExecOpts{Process: p, PidFile: c.String("pid-file"),
+			PreserveFds: c.Int("preserve-fds"), ConsoleSocket: c.String("console-socket"),
+			AttachConsole: !c.Bool("detach")})
+		if err != nil {
+			return err
+		}
+		if c.Bool("detach") {
+			return nil
+		}
+		detachTerminal := func() {}
+		if proc.Console != nil {
+			if detachTerminal, err = console.Attach(proc.Console); err != nil {
+				return err
+			}
+		}
+		go forwardSignals(sigs, proc.Pid)
+		code, err := proc.Wait()
+		detachTerminal()
+		if err != nil {
+			return err
+		}
+		return &exitError{code}
+	},
+}
+
+// execProcess is --process, or the container's own process with the
+// command and the flags' changes.
+func execProcess(c *cli.Context, ct *libcontainer.Container) (*specs.Process, error) {
+	if c.String("apparmor") != "" || c.String("process-label") != "" {
+		return nil, fmt.Errorf("exec: --apparmor and --process-label need an LSM, and this host has neither AppArmor nor SELinux")
+	}
+	var p *specs.Process
+	if f := c.String("process"); f != "" {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("exec --process: %w", err)
+		}
+		p = &specs.Process{}
+		if err := json.Unmarshal(data, p); err != nil {
+			return nil, fmt.Errorf("exec --process %s: invalid JSON: %w", f, err)
+		}
+	} else {
+		s, err := ct.Config()
+		if err != nil {
+			return nil, err
+		}
+		if s.Process == nil {
+			s.Process = &specs.Process{}
+		}
+		p = s.Process
+		p.Args = c.Args().Tail()
+		if len(p.Args) == 0 {
+			return nil, fmt.Errorf("exec: no command given (and no --process)")
+		}
+		p.Terminal = false
+	}
+	if err := applyExecFlags(c, p); err != nil {
+		return nil, err
+	}
+	if err := spec.ValidateProcess(p); err != nil {
+		return nil, fmt.Errorf("exec: %w", err)
+	}
+	return p, nil
+}
+
+func applyExecFlags(c *cli.Context, p *specs.Process) error {
+	if c.IsSet("tty") {
+		p.Terminal = c.Bool("tty")
+	}
+	for _, e := range c.StringSlice("env") {
+		p.Env = setEnv(p.Env, e)
+	}
+	if c.IsSet("cwd") {
+		p.Cwd = c.String("cwd")
+	}
+	if u := c.String("user"); u != "" {
+		uid, gid, err := parseUser(u)
+		if err != nil {
+			return err
+		}
+		p.User.UID, p.User.GID = uid, gid
+	}
+	for _, g := range c.StringSlice("additional-gids") {
+		n, err := strconv.ParseUint(g, 10, 32)
+		if err != nil {
+			return fmt.Errorf("exec --additional-gids: %q is not a number", g)
+		}
+		p.User.AdditionalGids = append(p.User.AdditionalGids, uint32(n))
+	}
+	if caps := c.StringSlice("cap"); len(caps) > 0 {
+		if p.Capabilities == nil {
+			p.Capabilities = &specs.LinuxCapabilities{}
+		}
+		pc := p.Capabilities
+		for _, name := range caps {
+			name = strings.ToUpper(name)
+			if !strings.HasPrefix(name, "CAP_") {
+				name = "CAP_" + name
+			}
+			pc.Bounding = append(pc.Bounding, name)
+			pc.Effective = append(pc.Effective, name)
+			pc.Permitted = append(pc.Permitted, name)
+			pc.Inheritable = append(pc.Inheritable, name)
+		}
+	}
+	if c.Bool("no-new-privs") {
+		p.NoNewPrivileges = true
+	}
+	return nil
+}
+
+// setEnv sets KEY=VALUE in env, replacing an earlier value of KEY.
+func setEnv(env []string, kv string) []string {
+	key, _, _ := strings.Cut(kv, "=")
+	for i, e := range env {
+		if k, _, _ := strings.Cut(e, "="); k == key {
+			env[i] = kv
+			return env
+		}
+	}
+	return append(env, kv)
+}
+
+// parseUser takes uid or uid:gid, numbers (user names are resolved in
+// the container's /etc/passwd later, by the security work).
+func parseUser(u string) (uid, gid uint32, err error) {
+	us, gs, hasGid := strings.Cut(u, ":")
+	n, err := strconv.ParseUint(us, 10, 32)
+	if err != nil {
+		return 0, 0, fmt.Errorf("exec --user %q: the uid must be a number", u)
+	}
+	uid = uint32(n)
+	if hasGid {
+		m, err := strconv.ParseUint(gs, 10, 32)
+		if err != nil {
+			return 0, 0, fmt.Errorf("exec --user %q: the gid must be a number", u)
+		}
+		gid = uint32(m)
+	}
+	return uid, gid, nil
+}

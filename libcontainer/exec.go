@@ -1,0 +1,223 @@
+package libcontainer
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"syscall"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+
+	"myrunc/internal/trace"
+	"myrunc/libcontainer/cgroups"
+	"myrunc/libcontainer/console"
+	"myrunc/libcontainer/handshake"
+)
+
+// ExecOpts is what `exec` passes to Exec.
+type ExecOpts struct {
+	Process     *specs.Process
+	PidFile     string
+	PreserveFds int
+	// Stdio of the process; nil means ours.
+	Stdin, Stdout, Stderr *os.File
+	// as in CreateOpts
+	ConsoleSocket string
+	AttachConsole bool
+}
+
+// Process is a process Exec started; the caller is its parent.
+type Process struct {
+	Pid int
+	// Console is the pty master, with ExecOpts.AttachConsole
+	Console *os.File
+	cmd     *exec.Cmd
+}
+
+// Wait waits for the process and returns its exit code, 128+signal when a
+// signal killed it.
+func (p *Process) Wait() (int, error) {
+	err := p.cmd.Wait()
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		return -1, err
+	}
+	ws := p.cmd.ProcessState.Sys().(syscall.WaitStatus)
+	if ws.Signaled() {
+		return 128 + int(ws.Signal()), nil
+	}
+	return ws.ExitStatus(), nil
+}
+
+// Config is the spec the container was created from.
+func (c *Container) Config() (*specs.Spec, error) {
+	data, err := os.ReadFile(filepath.Join(c.dir, configFile))
+	if err != nil {
+		return nil, err
+	}
+	var s specs.Spec
+	if err := json.Unmarshal(data, &s); err != nil {
+		return nil, fmt.Errorf("corrupt %s: %w", filepath.Join(c.dir, configFile), err)
+	}
+	return &s, nil
+}
+
+// Exec runs a new process in a created or running container: in all of
+// its namespaces and its cgroup. It returns once the process has been
+// exec'd, or with the reason it could not be (the words of a missing or
+// non-executable command are the ones create uses).
+func (c *Container) Exec(o *ExecOpts) (*Process, error) {
+	if err := c.Lock(); err != nil {
+		return nil, err
+	}
+	defer c.Unlock()
+	if st := c.Status(); !st.allows("exec") {
+		return nil, &stateError{"exec", c.id, st}
+	}
+	s, err := c.Config()
+	if err != nil {
+		return nil, err
+	}
+	ns, err := planExecNamespaces(s, c.state.Pid, c.state.InitStartTime)
+	if err != nil {
+		return nil, err
+	}
+	defer ns.close()
+	send, recv, err := consoleFor(o.Process.Terminal, o.ConsoleSocket, o.AttachConsole)
+	if err != nil {
+		return nil, err
+	}
+	if send != nil {
+		defer send.Close()
+	}
+	if recv != nil {
+		defer recv.Close()
+	}
+	p, err := spawn(spawnArgs{stdin: o.Stdin, stdout: o.Stdout, stderr: o.Stderr,
+		preserveFds: o.PreserveFds, ns: ns, console: send})
+	if err != nil {
+		return nil, err
+	}
+	trace.Mark("spawned exec process")
+	if err := c.startExec(p, s, o); err != nil {
+		p.kill()
+		p.sock.Close()
+		return nil, err
+	}
+	p.sock.Close()
+	p.gate.Close()
+	proc := &Process{Pid: p.pid, cmd: p.cmd}
+	if recv != nil {
+		if proc.Console, err = console.Receive(recv); err != nil {
+			p.kill()
+			return nil, err
+		}
+	}
+	if o.PidFile != "" {
+		if err := writePidFile(o.PidFile, p.pid); err != nil {
+			return nil, err
+		}
+	}
+	return proc, nil
+}
+
+func (c *Container) startExec(p *initProcess, s *specs.Spec, o *ExecOpts) error {
+	es := *s
+	es.Process = o.Process
+	es.Hooks = nil // exec runs no hooks
+	cfg := &handshake.Config{ID: c.id, Bundle: c.state.Bundle, Spec: &es, Pid: p.pid, Exec: true,
+		PreserveFds: o.PreserveFds, InUserNS: hasNS(s, specs.UserNamespace), ConsoleFd: p.consoleFd}
+	if err := p.sock.SendConfig(cfg); err != nil {
+		return err
+	}
+	m, err := cgroups.Load(c.state.CgroupPath)
+	if err == nil {
+		err = m.Apply(p.pid)
+	}
+	if err != nil {
+		return fmt.Errorf("exec: join the container's cgroup: %w", err)
+	}
+	if err := p.sock.CgroupReady(); err != nil {
+		return err
+	}
+	for {
+		msg, err := p.sock.Next()
+		if err != nil {
+			return err
+		}
+		if r, ok := msg.(*handshake.Ready); ok {
+			trace.Add("exec: ", r.Steps)
+			break
+		}
+	}
+	return p.sock.WaitExec()
+}
+
+func hasNS(s *specs.Spec, t specs.LinuxNamespaceType) bool {
+	if s.Linux == nil {
+		return false
+	}
+	for _, ns := range s.Linux.Namespaces {
+		if ns.Type == t {
+			return true
+		}
+	}
+	return false
+}
+
+// nsFiles are the names of namespaces under /proc/<pid>/ns.
+var nsFiles = map[specs.LinuxNamespaceType]string{
+	specs.PIDNamespace: "pid", specs.NetworkNamespace: "net", specs.MountNamespace: "mnt",
+	specs.IPCNamespace: "ipc", specs.UTSNamespace: "uts", specs.UserNamespace: "user",
+	specs.CgroupNamespace: "cgroup", specs.TimeNamespace: "time",
+}
+
+// planExecNamespaces joins every namespace the container has, through its
+// init: the pid namespace from the spawning thread (it applies to the
+// child, which is then born in it), the others from the init's C
+// constructor, user first.
+func planExecNamespaces(s *specs.Spec, pid int, start uint64) (*nsPlan, error) {
+	p := &nsPlan{}
+	if s.Linux == nil {
+		return p, nil
+	}
+	for _, n := range s.Linux.Namespaces {
+		name := nsFiles[n.Type]
+		path := "/proc/" + strconv.Itoa(pid) + "/ns/" + name
+		if n.Type == specs.UserNamespace && sameNS(path, "/proc/self/ns/user") {
+			continue // setns into our own user namespace is refused
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			p.close()
+			return nil, fmt.Errorf("exec: open the container's %s namespace: %w", n.Type, err)
+		}
+		j := nsJoin{typ: n.Type, flag: nsFlags[n.Type], f: f}
+		if n.Type == specs.PIDNamespace {
+			p.threadJoins = append(p.threadJoins, j)
+		} else {
+			p.nsenterJoins = append(p.nsenterJoins, j)
+		}
+		if n.Type == specs.UserNamespace {
+			p.inUserNS = true
+		}
+	}
+	// the pid may have been reused between Status and the opens
+	if !alive(pid, start) {
+		p.close()
+		return nil, fmt.Errorf("exec: the container's init (pid %d) is gone: %w", pid, ErrNotRunning)
+	}
+	userFirst(p.nsenterJoins)
+	p.viaNsenter = len(p.nsenterJoins) > 0
+	return p, nil
+}
+
+func sameNS(a, b string) bool {
+	var sa, sb unix.Stat_t
+	return unix.Stat(a, &sa) == nil && unix.Stat(b, &sb) == nil && sa.Ino == sb.Ino && sa.Dev == sb.Dev
+}
