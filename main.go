@@ -58,7 +58,7 @@ func newApp() *cli.App {
 		Commands: []*cli.Command{
 			specCommand, createCommand, startCommand, runCommand, stateCommand,
 			listCommand, killCommand, deleteCommand, execCommand, psCommand, pauseCommand, resumeCommand,
-			updateCommand, eventsCommand,
+			updateCommand, eventsCommand, featuresCommand,
 		},
 		ExitErrHandler: func(*cli.Context, error) {},
 		// errors are printed once, by reportError

@@ -30,15 +30,16 @@ type Container struct {
 // CreateOpts.AttachConsole).
 func (c *Container) Console() *os.File { return c.console }
 
-// ValidateID keeps ids to names that cannot escape --root.
+// ValidateID keeps ids to names that cannot escape --root. A leading dot
+// is the runtime's own (--root/.cache).
 func ValidateID(id string) error {
-	ok := id != "" && len(id) <= 1024 && id != "." && id != ".."
+	ok := id != "" && len(id) <= 1024 && id[0] != '.'
 	for i := 0; ok && i < len(id); i++ {
 		c := id[i]
 		ok = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("_+.-", c) >= 0
 	}
 	if !ok {
-		return fmt.Errorf("%w %q: use letters, digits and _ + - . only", ErrInvalidID, id)
+		return fmt.Errorf("%w %q: use letters, digits and _ + - . only, not starting with a dot", ErrInvalidID, id)
 	}
 	return nil
 }

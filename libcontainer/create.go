@@ -101,6 +101,10 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 	if err != nil {
 		return nil, nil, fmt.Errorf("linux.cgroupsPath: %w", err)
 	}
+	filter, err := seccompFor(c.root, s)
+	if err != nil {
+		return nil, nil, err
+	}
 	dirs, err := cgroups.DirsFor(cgPath)
 	if err != nil {
 		return nil, nil, err
@@ -138,7 +142,7 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 		Owner: strconv.Itoa(os.Geteuid())}
 	cfg := &handshake.Config{ID: c.id, Bundle: o.Bundle, Spec: s, Pid: pid, NoPivot: o.NoPivot,
 		NoNewKeyring: o.NoNewKeyring, PreserveFds: o.PreserveFds, UnshareCgroupNs: ns.unshareCgroup,
-		InUserNS: ns.inUserNS, Plan: plan, ConsoleFd: p.consoleFd}
+		InUserNS: ns.inUserNS, Plan: plan, ConsoleFd: p.consoleFd, Seccomp: filter}
 	mgr, err := c.handshake(p, cgPath, cfg, o)
 	if mgr != nil {
 		rb.cgroup = mgr

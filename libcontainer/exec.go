@@ -17,6 +17,7 @@ import (
 	"myrunc/libcontainer/cgroups"
 	"myrunc/libcontainer/console"
 	"myrunc/libcontainer/handshake"
+	"myrunc/libcontainer/seccomp"
 )
 
 // ExecOpts is what `exec` passes to Exec.
@@ -83,6 +84,11 @@ func (c *Container) Exec(o *ExecOpts) (*Process, error) {
 	if err != nil {
 		return nil, err
 	}
+	// exec'd processes get the container's filter, as runc gives them
+	filter, err := seccompFor(c.root, s)
+	if err != nil {
+		return nil, err
+	}
 	ns, err := planExecNamespaces(s, c.state.Pid, c.state.InitStartTime)
 	if err != nil {
 		return nil, err
@@ -104,7 +110,7 @@ func (c *Container) Exec(o *ExecOpts) (*Process, error) {
 		return nil, err
 	}
 	trace.Mark("spawned exec process")
-	if err := c.startExec(p, s, o); err != nil {
+	if err := c.startExec(p, s, filter, o); err != nil {
 		p.kill()
 		p.sock.Close()
 		return nil, err
@@ -126,12 +132,13 @@ func (c *Container) Exec(o *ExecOpts) (*Process, error) {
 	return proc, nil
 }
 
-func (c *Container) startExec(p *initProcess, s *specs.Spec, o *ExecOpts) error {
+func (c *Container) startExec(p *initProcess, s *specs.Spec, filter *seccomp.Program, o *ExecOpts) error {
 	es := *s
 	es.Process = o.Process
 	es.Hooks = nil // exec runs no hooks
 	cfg := &handshake.Config{ID: c.id, Bundle: c.state.Bundle, Spec: &es, Pid: p.pid, Exec: true,
-		PreserveFds: o.PreserveFds, InUserNS: hasNS(s, specs.UserNamespace), ConsoleFd: p.consoleFd}
+		PreserveFds: o.PreserveFds, InUserNS: hasNS(s, specs.UserNamespace), ConsoleFd: p.consoleFd,
+		Seccomp: filter}
 	if err := p.sock.SendConfig(cfg); err != nil {
 		return err
 	}

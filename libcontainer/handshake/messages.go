@@ -11,6 +11,7 @@ import (
 
 	"myrunc/internal/trace"
 	"myrunc/libcontainer/rootfs"
+	"myrunc/libcontainer/seccomp"
 )
 
 // Kind names a message on the wire.
@@ -79,6 +80,8 @@ type Config struct {
 	// ConsoleFd, if not 0, is a connected unix socket to send the pty
 	// master over (process.terminal).
 	ConsoleFd int `json:"consoleFd,omitempty"`
+	// Seccomp is the compiled linux.seccomp filter, if any.
+	Seccomp *seccomp.Program `json:"seccomp,omitempty"`
 }
 
 // HooksRequest asks the parent to run the prestart and createRuntime hooks.

@@ -15,6 +15,7 @@ var execBeforeReady = []step{
 	{"console", setupConsole},
 	{"rlimits", setRlimits},
 	{"oomScoreAdj", setOomScoreAdj},
+	{"seccomp", seccompBeforeUser},
 	{"user", setUser},
 	{"cwd", changeDir},
 	{"noNewPrivs", setNoNewPrivs},

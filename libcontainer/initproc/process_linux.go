@@ -198,11 +198,37 @@ func execProcess(s *initState) error {
 			return os.NewSyscallError("dup3 preserved fd", err)
 		}
 	}
-	if err := unix.CloseRange(uint(3+n), ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
-		return os.NewSyscallError("close_range", err)
+	if err := closeOnExecFrom(3 + n); err != nil {
+		return err
+	}
+	if err := seccompLast(s); err != nil {
+		return err
 	}
 	err := unix.Exec(s.execPath, s.spec.Process.Args, s.spec.Process.Env)
 	return &ExecError{s.spec.Process.Args[0], &os.PathError{Op: "exec", Path: s.execPath, Err: err}}
+}
+
+// closeOnExecFrom marks every descriptor from fd on close-on-exec. A
+// seccomp profile older than close_range(2) may refuse it (and filters
+// without no_new_privs are already in place here): then walk /proc/self/fd.
+func closeOnExecFrom(fd int) error {
+	err := unix.CloseRange(uint(fd), ^uint(0), unix.CLOSE_RANGE_CLOEXEC)
+	if err == nil {
+		return nil
+	}
+	if err != unix.EPERM && err != unix.ENOSYS {
+		return os.NewSyscallError("close_range", err)
+	}
+	entries, rerr := os.ReadDir("/proc/self/fd")
+	if rerr != nil {
+		return os.NewSyscallError("close_range", err)
+	}
+	for _, e := range entries {
+		if n, err := strconv.Atoi(e.Name()); err == nil && n >= fd {
+			unix.CloseOnExec(n)
+		}
+	}
+	return nil
 }
 
 // exitCodeFor is the init's exit status after a failure past Ready,

@@ -1,0 +1,62 @@
+package seccomp
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	libseccomp "github.com/seccomp/libseccomp-golang"
+)
+
+// cacheFormat changes when Program or its compilation does.
+const cacheFormat = 1
+
+// CompileCached is Compile with a cache in dir, keyed by the profile:
+// compiling a full profile takes milliseconds (more than starting a
+// container), and engines give every container the same one.
+func CompileCached(dir string, s *specs.LinuxSeccomp) (*Program, error) {
+	key, err := cacheKey(s)
+	if err != nil {
+		return Compile(s)
+	}
+	path := filepath.Join(dir, key+".json")
+	if data, err := os.ReadFile(path); err == nil {
+		var p Program
+		if json.Unmarshal(data, &p) == nil && len(p.BPF) > 0 {
+			return &p, nil
+		}
+	}
+	p, err := Compile(s)
+	if err != nil {
+		return nil, err
+	}
+	if data, err := json.Marshal(p); err == nil && os.MkdirAll(dir, 0o700) == nil {
+		// a reader sees the whole file or none
+		tmp, err := os.CreateTemp(dir, ".tmp-*")
+		if err == nil {
+			_, werr := tmp.Write(data)
+			if tmp.Close() == nil && werr == nil {
+				os.Rename(tmp.Name(), path)
+			}
+			os.Remove(tmp.Name())
+		}
+	}
+	return p, nil
+}
+
+func cacheKey(s *specs.LinuxSeccomp) (string, error) {
+	data, err := json.Marshal(s)
+	if err != nil {
+		return "", err
+	}
+	maj, min, mic := libseccomp.GetLibraryVersion()
+	h := sha256.New()
+	fmt.Fprintf(h, "%d %s %d.%d.%d\n", cacheFormat, runtime.GOARCH, maj, min, mic)
+	h.Write(data)
+	return hex.EncodeToString(h.Sum(nil)), nil
+}

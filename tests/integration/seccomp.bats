@@ -1,0 +1,83 @@
+#!/usr/bin/env bats
+# linux.seccomp: filters compiled by the runtime, installed by the init.
+
+load helpers
+
+setup() {
+	setup_test
+	setup_bundle
+}
+teardown() { teardown_test; }
+
+# seccomp JQ-RULES-ARRAY [DEFAULT]: set linux.seccomp with these rules
+seccomp() {
+	update_config '.linux.seccomp = {"defaultAction": $d, "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"], "syscalls": $r}' \
+		--argjson r "$1" --arg d "${2:-SCMP_ACT_ALLOW}"
+}
+
+@test "seccomp: SCMP_ACT_ERRNO with errnoRet fails the syscall with that errno" {
+	seccomp '[{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]'
+	update_config '.process.args = ["sh", "-c", "mkdir /tmp/x; grep ^Seccomp: /proc/self/status"]'
+	run_fg "$CID"
+	assert_output_contains "Permission denied" "Seccomp:	2"
+}
+
+@test "seccomp: a deny-by-default profile with an allow list still starts the container" {
+	# everything the runtime and busybox need is allowed, mkdir is not listed
+	local allow
+	allow="$(jq -cn '[{"names": ["read","write","openat","close","fstat","newfstatat","statx","mmap","munmap","mprotect","brk","rt_sigaction","rt_sigprocmask","rt_sigreturn","ioctl","getpid","getppid","getuid","geteuid","getgid","getegid","gettid","execve","exit","exit_group","arch_prctl","set_tid_address","futex","uname","prlimit64","fcntl","dup2","dup3","getcwd","chdir","wait4","clone","clone3","vfork","getdents64","lseek","readlink","access","faccessat","faccessat2","set_robust_list","rseq","sigaltstack","nanosleep","clock_gettime","sched_yield","madvise","capget","capset","prctl","setresuid","setresgid","setgroups","close_range","accept4","sendmsg","recvmsg","umask","pipe2","getrandom","tgkill","epoll_pwait","epoll_ctl","epoll_create1","mlock","fchdir","sched_getaffinity","getpgrp","setpgid","poll","ppoll","pselect6","select","stat","lstat","open"], "action": "SCMP_ACT_ALLOW"}]')"
+	seccomp "$allow" SCMP_ACT_ERRNO
+	update_config '.process.args = ["sh", "-c", "echo started; mkdir /tmp/y || echo mkdir-denied"]'
+	run_fg "$CID"
+	assert_output_contains started mkdir-denied
+}
+
+@test "seccomp: SCMP_ACT_KILL_PROCESS kills with SIGSYS" {
+	seccomp '[{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_KILL_PROCESS"}]'
+	update_config '.process.args = ["mkdir", "/tmp/z"]'
+	run_fg "$CID"
+	assert_status 159
+}
+
+@test "seccomp: argument conditions (SCMP_CMP_EQ on an argument)" {
+	# kill(pid, SIGUSR1) is refused, kill(pid, 0) is not
+	seccomp '[{"names": ["kill"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1, "args": [{"index": 1, "value": 10, "op": "SCMP_CMP_EQ"}]}]'
+	update_config '.process.args = ["sh", "-c", "trap : USR1; kill -USR1 $$ || echo usr1-denied; kill -0 $$ && echo zero-allowed"]'
+	run_fg "$CID"
+	assert_output_contains usr1-denied zero-allowed
+}
+
+@test "seccomp: the filter applies to exec'd processes too" {
+	seccomp '[{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]'
+	update_config '.process.args = ["sleep", "100"]'
+	run_detached "$CID"
+	myrunc exec "$CID" sh -c 'mkdir /tmp/e || echo exec-denied'
+	assert_output_contains exec-denied
+}
+
+@test "seccomp with noNewPrivileges: installed last, still applied" {
+	seccomp '[{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]'
+	update_config '.process.noNewPrivileges = true | .process.args = ["sh", "-c", "mkdir /tmp/n || echo nnp-denied; grep ^NoNewPrivs /proc/self/status"]'
+	run_fg "$CID"
+	assert_output_contains nnp-denied "NoNewPrivs:	1"
+}
+
+@test "seccomp: unknown syscall names are skipped, unknown actions are an error" {
+	seccomp '[{"names": ["no_such_syscall_at_all", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]'
+	update_config '.process.args = ["true"]'
+	run_fg "$CID"
+	assert_status 0
+	seccomp '[{"names": ["mkdirat"], "action": "SCMP_ACT_SOMETIMES"}]'
+	myrunc create --bundle "$BUNDLE" "$CID2"
+	assert_status 1
+	assert_output_contains "linux.seccomp.syscalls[0]" SCMP_ACT_SOMETIMES
+	assert_nothing_left
+}
+
+@test "seccomp: the compiled filter is cached under --root" {
+	seccomp '[{"names": ["mkdirat"], "action": "SCMP_ACT_ERRNO"}]'
+	update_config '.process.args = ["true"]'
+	run_fg "$CID"
+	assert_status 0
+	[ "$(ls "$ROOT/.cache/seccomp" | wc -l)" = 1 ] || fail "cache: $(ls -la "$ROOT/.cache/seccomp")"
+}
