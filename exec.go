@@ -10,6 +10,7 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/urfave/cli/v2"
+	"golang.org/x/sys/unix"
 
 	"myrunc/libcontainer"
 	"myrunc/libcontainer/console"
@@ -52,6 +53,10 @@ var execCommand = &cli.Command{
 		if !c.Bool("detach") {
 			sigs = make(chan os.Signal, 16)
 			signal.Notify(sigs, forwarded...)
+			// a process forked by nsenter is our grandchild: adopt it
+			if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
+				return os.NewSyscallError("prctl(PR_SET_CHILD_SUBREAPER)", err)
+			}
 		}
 		proc, err := ct.Exec(&libcontainer.ExecOpts{Process: p, PidFile: c.String("pid-file"),
 			PreserveFds: c.Int("preserve-fds"), ConsoleSocket: c.String("console-socket"),

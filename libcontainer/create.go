@@ -3,6 +3,7 @@ package libcontainer
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -146,6 +147,7 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 	mgr, err := c.handshake(p, cgPath, cfg, o)
 	if mgr != nil {
 		rb.cgroup = mgr
+		st.CgroupPath = mgr.Path()
 	}
 	if err != nil {
 		return nil, nil, err
@@ -179,7 +181,7 @@ func (c *Container) handshake(p *initProcess, cgPath string, cfg *handshake.Conf
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if mgr, joinErr = cgroups.New(cgPath, cgroupResources(cfg.Spec)); joinErr == nil {
+		if mgr, joinErr = newCgroup(c.id, cgPath, cfg.Spec); joinErr == nil {
 			trace.Mark("made cgroup")
 			joinErr = mgr.Apply(p.pid)
 			trace.Mark("joined cgroup")
@@ -236,6 +238,20 @@ func (c *Container) drive(sock *handshake.Parent, cfg *handshake.Config, o *Crea
 			return joined()
 		}
 	}
+}
+
+// newCgroup makes the container's cgroup. An unprivileged user who may
+// not create one (no delegated hierarchy) runs the container without: its
+// limits are then not applied, which is said, not failed.
+func newCgroup(id, path string, s *specs.Spec) (cgroups.Manager, error) {
+	m, err := cgroups.New(path, cgroupResources(s))
+	if err == nil || os.Geteuid() == 0 || !errors.Is(err, fs.ErrPermission) {
+		return m, err
+	}
+	if r := s.Linux.Resources; r != nil && (r.Memory != nil || r.CPU != nil || r.Pids != nil || r.BlockIO != nil) {
+		slog.Warn("rootless: no cgroup could be made, so linux.resources are not applied", "container", id, "error", err)
+	}
+	return cgroups.None{}, nil
 }
 
 func toRootfsDirs(dirs []cgroups.Dir) []rootfs.CgroupDir {

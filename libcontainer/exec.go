@@ -38,11 +38,16 @@ type Process struct {
 	// Console is the pty master, with ExecOpts.AttachConsole
 	Console *os.File
 	cmd     *exec.Cmd
+	// forked: cmd was the nsenter intermediate; we reap Pid as subreaper
+	forked bool
 }
 
 // Wait waits for the process and returns its exit code, 128+signal when a
 // signal killed it.
 func (p *Process) Wait() (int, error) {
+	if p.forked {
+		return waitPid(p.Pid)
+	}
 	err := p.cmd.Wait()
 	var ee *exec.ExitError
 	if err != nil && !errors.As(err, &ee) {
@@ -117,7 +122,7 @@ func (c *Container) Exec(o *ExecOpts) (*Process, error) {
 	}
 	p.sock.Close()
 	p.gate.Close()
-	proc := &Process{Pid: p.pid, cmd: p.cmd}
+	proc := &Process{Pid: p.pid, cmd: p.cmd, forked: p.forked}
 	if recv != nil {
 		if proc.Console, err = console.Receive(recv); err != nil {
 			p.kill()
@@ -187,7 +192,8 @@ var nsFiles = map[specs.LinuxNamespaceType]string{
 // planExecNamespaces joins every namespace the container has, through its
 // init: the pid namespace from the spawning thread (it applies to the
 // child, which is then born in it), the others from the init's C
-// constructor, user first.
+// constructor, user first. With a user namespace the constructor joins
+// the pid namespace too, and forks: the process is then our grandchild.
 func planExecNamespaces(s *specs.Spec, pid int, start uint64) (*nsPlan, error) {
 	p := &nsPlan{}
 	if s.Linux == nil {
@@ -205,9 +211,11 @@ func planExecNamespaces(s *specs.Spec, pid int, start uint64) (*nsPlan, error) {
 			return nil, fmt.Errorf("exec: open the container's %s namespace: %w", n.Type, err)
 		}
 		j := nsJoin{typ: n.Type, flag: nsFlags[n.Type], f: f}
-		if n.Type == specs.PIDNamespace {
+		if n.Type == specs.PIDNamespace && !hasNS(s, specs.UserNamespace) {
 			p.threadJoins = append(p.threadJoins, j)
 		} else {
+			// in a user namespace, the pid namespace is joined after it,
+			// as its root: an unprivileged runtime may not join it from here
 			p.nsenterJoins = append(p.nsenterJoins, j)
 		}
 		if n.Type == specs.UserNamespace {

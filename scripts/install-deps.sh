@@ -9,6 +9,8 @@
 #   build  gcc libc6-dev libseccomp-dev pkg-config make git, then `go mod download`
 #   test   bats jq busybox-static util-linux bsdutils python3 iproute2 iptables kmod procps tar gzip
 #   bench  runc crun time          (peers for `make bench`, GNU time for peak RSS)
+#   engines containerd docker.io podman conmon umoci busybox-static jq file
+#          (tests/e2e: real engines; umoci + busybox-static make the offline image)
 # No group: all of them.
 set -euo pipefail
 
@@ -16,19 +18,23 @@ declare -A G=(
 	[build]="gcc libc6-dev libseccomp-dev pkg-config make git"
 	[test]="bats jq busybox-static util-linux bsdutils python3 iproute2 iptables kmod procps tar gzip"
 	[bench]="runc crun time"
+	[engines]="containerd docker.io podman conmon umoci busybox-static jq file"
 )
 groups=("$@")
-[ ${#groups[@]} -gt 0 ] || groups=(build test bench)
+[ ${#groups[@]} -gt 0 ] || groups=(build test bench engines)
 
 pkgs=()
 for g in "${groups[@]}"; do
-	[ -n "${G[$g]:-}" ] || { echo "install-deps: unknown group '$g' (build test bench)" >&2; exit 2; }
+	[ -n "${G[$g]:-}" ] || { echo "install-deps: unknown group '$g' (build test bench engines)" >&2; exit 2; }
 	read -r -a words <<<"${G[$g]}"
 	pkgs+=("${words[@]}")
 done
 
 missing=()
+declare -A seen=()
 for p in "${pkgs[@]}"; do
+	[ -z "${seen[$p]:-}" ] || continue
+	seen[$p]=1
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
 done
 
@@ -41,6 +47,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 		"${apt[@]}" "${missing[@]}" >/dev/null
 	fi
 	echo "install-deps: installed ${missing[*]}"
+	# an engine installed just now must not stay running as a host service
+	# (the e2e scripts start private daemons)
+	if [[ " ${missing[*]} " == *" docker.io "* ]] && [ -f /var/run/docker-ssd.pid ]; then
+		/etc/init.d/docker stop >/dev/null 2>&1 || true
+	fi
 fi
 
 for g in "${groups[@]}"; do

@@ -88,8 +88,11 @@ func DirsFor(p string) ([]Dir, error) {
 }
 
 // Load opens an existing cgroup at p. A cgroup that is already gone
-// loads as a manager whose operations find nothing.
+// loads as a manager whose operations find nothing; "" (no cgroup) as None.
 func Load(p string) (Manager, error) {
+	if p == "" {
+		return None{}, nil
+	}
 	switch cg.Mode() {
 	case cg.Unified:
 		return loadV2(p)

@@ -34,6 +34,8 @@ func newV1(p string, r *specs.LinuxResources, hybrid bool) (Manager, error) {
 	}
 	c, err := cgroup1.New(cgroup1.StaticPath(p), r)
 	if err != nil {
+		// the library leaves the hierarchies it got to before failing
+		removeV1Dirs(p)
 		return nil, wrapErr("create cgroup "+p, err)
 	}
 	m := &v1{path: p, cg: c}
@@ -187,6 +189,18 @@ func (m *v1) Destroy() error {
 		}
 	}
 	return nil
+}
+
+// removeV1Dirs removes p from every hierarchy it was made in (only the
+// leaf: parents may be shared with other containers).
+func removeV1Dirs(p string) {
+	subs, err := cgroup1.Default()
+	if err != nil {
+		return
+	}
+	for _, d := range dirsOf(subs, p, false) {
+		unix.Rmdir(d.HostPath)
+	}
 }
 
 // rmdirAll is the fast path of Destroy: one rmdir per hierarchy. The

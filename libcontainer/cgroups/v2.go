@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/containerd/cgroups/v3/cgroup2"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -19,16 +22,52 @@ type v2 struct {
 }
 
 func newV2(p string, r *specs.LinuxResources) (Manager, error) {
-	res := &cgroup2.Resources{}
-	if r != nil {
-		res = cgroup2.ToResources(r)
+	if r == nil {
+		r = &specs.LinuxResources{}
 	}
+	res, err := toV2(r)
+	if err != nil {
+		return nil, err
+	}
+	// Devices only here: each Set would attach one more eBPF program,
+	// and the kernel allows an access only if every program does.
+	res.Devices = bpfRules(r.Devices)
 	m, err := cgroup2.NewManager(v2Root, p, res)
 	if err != nil {
 		return nil, wrapErr("create cgroup "+p, err)
 	}
-	return &v2{path: p, m: m}, nil
+	c := &v2{path: p, m: m}
+	if err := c.writeFixed(r); err != nil {
+		m.Delete()
+		return nil, wrapErr("create cgroup "+p, err)
+	}
+	return c, nil
 }
+
+// bpfRules spells out what the library's eBPF device filter needs set
+// and the spec lets engines leave out: no type is "a", no major or minor
+// is any (-1), no access is "rwm".
+func bpfRules(rules []specs.LinuxDeviceCgroup) []specs.LinuxDeviceCgroup {
+	out := make([]specs.LinuxDeviceCgroup, len(rules))
+	for i, d := range rules {
+		if d.Type == "" {
+			d.Type = "a"
+		}
+		if d.Major == nil {
+			d.Major = ptr(int64(-1))
+		}
+		if d.Minor == nil {
+			d.Minor = ptr(int64(-1))
+		}
+		if d.Access == "" {
+			d.Access = "rwm"
+		}
+		out[i] = d
+	}
+	return out
+}
+
+func ptr[T any](v T) *T { return &v }
 
 func loadV2(p string) (Manager, error) {
 	if _, err := os.Stat(filepath.Join(v2Root, p)); errors.Is(err, os.ErrNotExist) {
@@ -54,21 +93,34 @@ func (c *v2) Set(r *specs.LinuxResources) error {
 	if c.m == nil || r == nil {
 		return nil
 	}
+	res, err := toV2(r)
+	if err != nil {
+		return err
+	}
+	err = c.m.Update(res)
+	if err == nil {
+		err = c.writeFixed(r)
+	}
+	return wrapErr("set resources of cgroup "+c.path, err)
+}
+
+// toV2 is r for the library, less what writeFixed writes instead.
+func toV2(r *specs.LinuxResources) (*cgroup2.Resources, error) {
 	if cpu := r.CPU; cpu != nil && (cpu.RealtimeRuntime != nil || cpu.RealtimePeriod != nil) {
-		return fmt.Errorf("cpu.realtimeRuntime and cpu.realtimePeriod: cgroup v2 has no realtime group scheduling")
+		return nil, fmt.Errorf("cpu.realtimeRuntime and cpu.realtimePeriod: cgroup v2 has no realtime group scheduling")
+	}
+	for k := range r.Unified {
+		if k == "" || strings.ContainsRune(k, '/') || strings.HasPrefix(k, ".") {
+			return nil, fmt.Errorf("linux.resources.unified: %q is not a cgroup file name", k)
+		}
 	}
 	res := cgroup2.ToResources(r)
-	// Files the library writes wrong are written here, after it: -1 is
-	// "max" (the library writes -1, and takes the limit off it for
-	// swap), and a block I/O weight (the library's conversion overflows).
-	var extra [][2]string
-	dir := filepath.Join(v2Root, c.path)
 	if mem := r.Memory; mem != nil {
 		if mem.Limit != nil && *mem.Limit < 0 {
-			res.Memory.Max, extra = nil, append(extra, [2]string{"memory.max", "max"})
+			res.Memory.Max = nil
 		}
 		if mem.Swap != nil && *mem.Swap < 0 {
-			res.Memory.Swap, extra = nil, append(extra, [2]string{"memory.swap.max", "max"})
+			res.Memory.Swap = nil
 		}
 	}
 	if cpu := r.CPU; cpu != nil && cpu.Quota != nil && *cpu.Quota < 0 {
@@ -76,15 +128,65 @@ func (c *v2) Set(r *specs.LinuxResources) error {
 	}
 	if b := r.BlockIO; b != nil && b.Weight != nil {
 		res.IO.BFQ.Weight = 0
-		extra = append(extra, ioWeight(dir, *b.Weight))
 	}
-	err := c.m.Update(res)
-	for _, f := range extra {
-		if err == nil {
-			err = os.WriteFile(filepath.Join(dir, f[0]), []byte(f[1]), 0)
+	return res, nil
+}
+
+// writeFixed writes, after the library, the files it writes wrong: -1 is
+// "max" (the library writes -1, and takes the limit off it for swap), and
+// a block I/O weight (the library's conversion overflows); then
+// linux.resources.unified, which the library does not know, last, so it
+// wins over the typed fields as the spec says.
+func (c *v2) writeFixed(r *specs.LinuxResources) error {
+	var files [][2]string
+	dir := filepath.Join(v2Root, c.path)
+	if mem := r.Memory; mem != nil {
+		if mem.Limit != nil && *mem.Limit < 0 {
+			files = append(files, [2]string{"memory.max", "max"})
+		}
+		if mem.Swap != nil && *mem.Swap < 0 {
+			files = append(files, [2]string{"memory.swap.max", "max"})
 		}
 	}
-	return wrapErr("set resources of cgroup "+c.path, err)
+	if b := r.BlockIO; b != nil && b.Weight != nil {
+		files = append(files, ioWeight(dir, *b.Weight))
+	}
+	keys := make([]string, 0, len(r.Unified))
+	for k := range r.Unified {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	if err := c.enableFor(keys); err != nil {
+		return err
+	}
+	for _, k := range keys {
+		files = append(files, [2]string{k, r.Unified[k]})
+	}
+	for _, f := range files {
+		if err := os.WriteFile(filepath.Join(dir, f[0]), []byte(f[1]), 0); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// enableFor enables in the parents the controllers of unified keys
+// ("memory.high": memory) that the cgroup does not have yet, as the
+// library does for the typed fields.
+func (c *v2) enableFor(keys []string) error {
+	have, _ := c.m.Controllers()
+	root, _ := c.m.RootControllers()
+	var want []string
+	for _, k := range keys {
+		ctrl, _, _ := strings.Cut(k, ".")
+		if slices.Contains(root, ctrl) && !slices.Contains(have, ctrl) && !slices.Contains(want, ctrl) {
+			want = append(want, ctrl)
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	return c.m.ToggleControllers(want, cgroup2.Enable)
 }
 
 // ioWeight is the file and value for a spec weight (10-1000): BFQ's

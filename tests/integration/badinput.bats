@@ -230,3 +230,12 @@ create_fails() {
 	done
 	[ ${#bad[@]} -eq 0 ] || fail "$(printf '%s\n' "${bad[@]}")"
 }
+
+@test "a cgroup setting the kernel refuses fails create and leaves no cgroup in any hierarchy" {
+	# cpuset is made after several other hierarchies: they must be removed too
+	update_config '.linux.resources.cpu.cpus = "999"'
+	myrunc create --bundle "$BUNDLE" "$CID"
+	assert_status 1
+	assert_output_contains cpuset
+	assert_nothing_left
+}

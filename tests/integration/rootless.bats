@@ -1,0 +1,105 @@
+#!/usr/bin/env bats
+# Rootless: an unprivileged user runs containers with `spec --rootless`,
+# state under $XDG_RUNTIME_DIR, no cgroup of its own.
+
+load helpers
+
+setup_file() {
+	RL_USER="myrunc-rl-$$"
+	useradd -M -d /nonexistent -s /bin/sh "$RL_USER"
+	# subordinate ids, as a distribution would give a new user
+	echo "$RL_USER:300000:65536" >>/etc/subuid
+	echo "$RL_USER:300000:65536" >>/etc/subgid
+	export RL_USER
+}
+
+teardown_file() {
+	userdel "$RL_USER" 2>/dev/null || true
+	sed -i "/^$RL_USER:/d" /etc/subuid /etc/subgid
+}
+
+setup() {
+	setup_test
+	make_rootfs "$TEST_DIR/rl/rootfs"
+	RL_DIR="$TEST_DIR/rl"
+	cp "$MYRUNC" "$RL_DIR/myrunc"
+	mkdir -p "$RL_DIR/xdg"
+	chown -R "$RL_USER:$RL_USER" "$RL_DIR"
+	chmod 0700 "$RL_DIR/xdg"
+	as_user spec --rootless --bundle "$RL_DIR"
+	[ "$status" -eq 0 ] || fail "spec --rootless: $output"
+	jq '.process.terminal = false | .process.args = ["sleep", "100"]' "$RL_DIR/config.json" >"$RL_DIR/c" &&
+		mv "$RL_DIR/c" "$RL_DIR/config.json" && chown "$RL_USER:" "$RL_DIR/config.json"
+}
+
+teardown() {
+	local id
+	for id in $(su "$RL_USER" -c "XDG_RUNTIME_DIR='$RL_DIR/xdg' '$RL_DIR/myrunc' list -q" 2>/dev/null); do
+		as_user delete -f "$id"
+	done
+	[ -z "$(ls "$RL_DIR/xdg/myrunc" 2>/dev/null)" ] || echo "LEAK: rootless state left: $(ls "$RL_DIR/xdg/myrunc")" >&2
+	teardown_test
+}
+
+# as_user ARGS...: myrunc as the unprivileged user, in $RL_DIR
+as_user() {
+	run su "$RL_USER" -c "cd '$RL_DIR' && XDG_RUNTIME_DIR='$RL_DIR/xdg' exec ./myrunc $(printf '%q ' "$@")"
+}
+
+# as_user_detached ARGS...: the same with stdio in files: a detached
+# container keeps its stdio, which must not be bats' capture pipe
+as_user_detached() {
+	status=0
+	su "$RL_USER" -c "cd '$RL_DIR' && XDG_RUNTIME_DIR='$RL_DIR/xdg' exec ./myrunc $(printf '%q ' "$@") </dev/null >'$RL_DIR/out' 2>&1" || status=$?
+	output="$(cat "$RL_DIR/out")"
+}
+
+rl_config() {
+	jq "$@" "$RL_DIR/config.json" >"$RL_DIR/c" && mv "$RL_DIR/c" "$RL_DIR/config.json" && chown "$RL_USER:" "$RL_DIR/config.json"
+}
+
+@test "rootless: spec --rootless maps the user to root and drops what needs privilege" {
+	run jq -r '[.linux.namespaces[].type] | join(" ")' "$RL_DIR/config.json"
+	[[ " $output " == *" user "* ]] || fail "no user namespace: $output"
+	[[ " $output " != *" network "* ]] || fail "a network namespace in a rootless spec: $output"
+	[ "$(jq -r '.linux.uidMappings[0].hostID' "$RL_DIR/config.json")" = "$(id -u "$RL_USER")" ]
+	[ "$(jq -r '.linux.uidMappings[0].containerID' "$RL_DIR/config.json")" = 0 ]
+}
+
+@test "rootless: run as root of the container, the user on the host" {
+	rl_config '.process.args = ["sh", "-c", "id -u; cat /proc/self/uid_map"]'
+	as_user run rl1
+	[ "$status" -eq 0 ] || fail "$output"
+	[ "${lines[0]}" = 0 ] || fail "$output"
+	[[ "$(squeeze "${lines[1]}")" == "0 $(id -u "$RL_USER") 1" ]] || fail "uid_map: ${lines[1]}"
+	[ -z "$(ls "$RL_DIR/xdg/myrunc")" ] || fail "state left after run"
+}
+
+@test "rootless: run -d, state under XDG_RUNTIME_DIR, exec, kill, delete" {
+	as_user_detached run -d rl2
+	[ "$status" -eq 0 ] || fail "$output"
+	[ -f "$RL_DIR/xdg/myrunc/rl2/state.json" ] || fail "no state under \$XDG_RUNTIME_DIR/myrunc"
+	as_user state rl2
+	[ "$(jq -r .status <<<"$output")" = running ] || fail "$output"
+	local pid
+	pid="$(jq -r .pid <<<"$output")"
+	read -ra uid <<<"$(grep '^Uid:' "/proc/$pid/status")"
+	[ "${uid[1]}" = "$(id -u "$RL_USER")" ] || fail "host uid: ${uid[*]}"
+	as_user exec rl2 sh -c 'id -u; exit 6'
+	[ "$status" -eq 6 ] || fail "exec: $status $output"
+	[ "${lines[0]}" = 0 ]
+	as_user kill rl2 KILL
+	[ "$status" -eq 0 ] || fail "$output"
+	retry 10 bash -c "su '$RL_USER' -c \"XDG_RUNTIME_DIR='$RL_DIR/xdg' '$RL_DIR/myrunc' state rl2\" | grep -q stopped"
+	as_user delete rl2
+	[ "$status" -eq 0 ] || fail "$output"
+	[ ! -e "$RL_DIR/xdg/myrunc/rl2" ]
+}
+
+@test "rootless: no cgroup is needed; pause says why it cannot" {
+	as_user_detached run -d rl3
+	[ "$status" -eq 0 ] || fail "$output"
+	as_user pause rl3
+	[ "$status" -ne 0 ] || fail "pause succeeded without a cgroup"
+	[[ "$output" == *cgroup* ]] || fail "$output"
+}
