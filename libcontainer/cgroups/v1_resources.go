@@ -14,7 +14,13 @@ import (
 // no weight file (no BFQ/CFQ scheduler) is an error that says so, rather
 // than the library's "permission denied" on a file it cannot create.
 func v1Resources(r *specs.LinuxResources) (*specs.LinuxResources, error) {
-	if r == nil || r.BlockIO == nil {
+	if r == nil {
+		return r, nil
+	}
+	if err := v1Controllers(r); err != nil {
+		return nil, err
+	}
+	if r.BlockIO == nil {
 		return r, nil
 	}
 	out := *r
@@ -37,6 +43,41 @@ func v1Resources(r *specs.LinuxResources) (*specs.LinuxResources, error) {
 func hasBlkioWeight() bool {
 	for _, f := range []string{"blkio.weight", "blkio.bfq.weight"} {
 		if _, err := os.Stat(filepath.Join("/sys/fs/cgroup/blkio", f)); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// v1Controllers refuses limits for controllers this host lacks, naming
+// them, but only when a limit is really asked for: zero values, which
+// engines send for every page size, mean none.
+func v1Controllers(r *specs.LinuxResources) error {
+	for _, h := range r.HugepageLimits {
+		if h.Limit != 0 && !hasV1("hugetlb") {
+			return fmt.Errorf("linux.resources.hugepageLimits: this host has no hugetlb cgroup controller")
+		}
+	}
+	if n := r.Network; n != nil {
+		if n.ClassID != nil && *n.ClassID != 0 && !hasV1("net_cls") {
+			return fmt.Errorf("linux.resources.network.classID: this host has no net_cls cgroup controller")
+		}
+		if len(n.Priorities) > 0 && !hasV1("net_prio") {
+			return fmt.Errorf("linux.resources.network.priorities: this host has no net_prio cgroup controller")
+		}
+	}
+	if len(r.Rdma) > 0 && !hasV1("rdma") {
+		return fmt.Errorf("linux.resources.rdma: this host has no rdma cgroup controller")
+	}
+	return nil
+}
+
+func hasV1(controller string) bool {
+	for _, dir := range []string{controller, "net_cls,net_prio", "net_prio,net_cls"} {
+		if dir != controller && controller != "net_cls" && controller != "net_prio" {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join("/sys/fs/cgroup", dir, "cgroup.procs")); err == nil {
 			return true
 		}
 	}

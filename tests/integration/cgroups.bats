@@ -146,3 +146,56 @@ cg_file() {
 	myrunc -0 delete "$CID"
 	[ -z "$(cgroup_dirs "$CGROUPS_PATH")" ] || fail "left: $(cgroup_dirs "$CGROUPS_PATH")"
 }
+
+@test "a memory limit OOM-kills a process that exceeds it" {
+	update_config '.linux.resources.memory = {"limit": 33554432, "swap": 33554432}
+		| .process.args = ["sh", "-c", "tail /dev/zero"]'
+	run_fg "$CID"
+	assert_status 137
+}
+
+@test "linux.resources.devices: an allow rule opens a device the default denies" {
+	# /dev/loop0 (b 7:0) is not among the devices every container may use
+	[ -b /dev/loop0 ] || skip "no /dev/loop0 on this host"
+	update_config '.linux.devices = [{"path": "/dev/loop0", "type": "b", "major": 7, "minor": 0, "fileMode": 384}]
+		| .linux.resources.devices = [{"allow": false, "access": "rwm"}]
+		| .process.args = ["sh", "-c", ": </dev/loop0 && echo opened"]'
+	run_fg "$CID"
+	assert_output_contains opened
+	# the same device node without a rule for it: the cgroup refuses it
+	update_config '.linux.devices = [] | .linux.resources.devices = [{"allow": false, "access": "rwm"}]
+		| .process.args = ["sh", "-c", "mknod /dev/lp0 b 7 0 && (: </dev/lp0) 2>/dev/null && echo opened || echo refused"]'
+	fresh_cgroup
+	run_fg "$CID2"
+	assert_output_contains refused
+}
+
+@test "a relative cgroupsPath is taken from the hierarchy root, never our own cgroup" {
+	local rel="myrunc-test-rel-$(rand_hex 6)"
+	echo "/$rel" >>"$TEST_DIR/.cgroups"
+	update_config '.linux.cgroupsPath = $p | .process.args = ["cat", "/proc/self/cgroup"]' --arg p "$rel"
+	run_fg "$CID"
+	assert_status 0
+	assert_output_contains ":memory:/$rel"
+}
+
+@test "a systemd slice:prefix:name cgroupsPath is a clear error (no systemd here)" {
+	update_config '.linux.cgroupsPath = "system.slice:myrunc:test"'
+	myrunc create --bundle "$BUNDLE" "$CID"
+	assert_status 1
+	assert_output_contains systemd cgroupsPath
+	assert_nothing_left
+}
+
+@test "a limit for a controller the host lacks is an error only when asked for" {
+	[ ! -d /sys/fs/cgroup/hugetlb ] || skip "this host has hugetlb"
+	update_config '.linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 0}] | .process.args = ["true"]'
+	run_fg "$CID"
+	assert_status 0
+	update_config '.linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 4194304}]'
+	fresh_cgroup
+	myrunc create --bundle "$BUNDLE" "$CID2"
+	assert_status 1
+	assert_output_contains hugetlb
+	assert_nothing_left
+}
