@@ -8,6 +8,8 @@ import (
 	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"myrunc/internal/atomicfile"
 )
 
 // Status is a container's runtime-spec status (plus paused).
@@ -75,29 +77,20 @@ func (s *State) save(dir string) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, ".state-*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), filepath.Join(dir, stateFile))
+	return atomicfile.Write(filepath.Join(dir, stateFile), data, 0o600)
 }
 
-// saveConfig keeps the spec the container was created from.
+// saveConfig keeps the spec the container was created from (and later
+// updates of it), atomically too.
 func saveConfig(dir string, s *specs.Spec) error {
 	data, err := json.Marshal(s)
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, configFile), data, 0o600)
+	if err := atomicfile.Write(filepath.Join(dir, configFile), data, 0o600); err != nil {
+		return fmt.Errorf("save the container's spec: %w", err)
+	}
+	return nil
 }
 
 // loadState reads state.json; (nil, nil) means the container is still

@@ -1,7 +1,6 @@
 package libcontainer
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -37,7 +36,7 @@ func (c *Container) Update(r *specs.LinuxResources) error {
 	case Stopped:
 		return fmt.Errorf("cannot update container %q: %w", c.id, ErrNotRunning)
 	}
-	s, err := loadSpec(c.dir)
+	s, err := c.Config()
 	if err != nil {
 		return err
 	}
@@ -71,7 +70,7 @@ func (c *Container) Update(r *specs.LinuxResources) error {
 		return fmt.Errorf("update container %q: %w", c.id, explainSetError(err))
 	}
 	s.Linux.Resources = merged
-	return writeSpec(c.dir, s)
+	return saveConfig(c.dir, s)
 }
 
 // updatable is the part of r that update applies, and warnings for what
@@ -361,42 +360,4 @@ func explainSetError(err error) error {
 		return fmt.Errorf("invalid value for %s: %w", what, err)
 	}
 	return fmt.Errorf("set %s: %w", what, err)
-}
-
-// loadSpec reads the spec copy the container was created from.
-func loadSpec(dir string) (*specs.Spec, error) {
-	data, err := os.ReadFile(filepath.Join(dir, configFile))
-	if err != nil {
-		return nil, fmt.Errorf("read the container's spec: %w", err)
-	}
-	var s specs.Spec
-	if err := json.Unmarshal(data, &s); err != nil {
-		return nil, fmt.Errorf("corrupt %s: %w", filepath.Join(dir, configFile), err)
-	}
-	return &s, nil
-}
-
-// writeSpec replaces the spec copy atomically: readers without the lock
-// see the old or the new one, never a torn file.
-func writeSpec(dir string, s *specs.Spec) error {
-	data, err := json.Marshal(s)
-	if err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, ".config-*")
-	if err != nil {
-		return err
-	}
-	_, err = tmp.Write(data)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), filepath.Join(dir, configFile))
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("save the container's spec: %w", err)
-	}
-	return nil
 }

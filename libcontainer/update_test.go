@@ -176,16 +176,16 @@ func TestSpecRoundTrip(t *testing.T) {
 	if err := saveConfig(dir, s); err != nil {
 		t.Fatal(err)
 	}
-	got, err := loadSpec(dir)
+	got, err := (&Container{dir: dir}).Config()
 	if err != nil || *got.Linux.Resources.Pids.Limit != 3 {
-		t.Fatalf("loadSpec: %v, %v", got, err)
+		t.Fatalf("Config: %v, %v", got, err)
 	}
 	got.Linux.Resources.Pids.Limit = ptrTo(int64(4))
-	if err := writeSpec(dir, got); err != nil {
+	if err := saveConfig(dir, got); err != nil {
 		t.Fatal(err)
 	}
-	if again, _ := loadSpec(dir); *again.Linux.Resources.Pids.Limit != 4 {
-		t.Errorf("writeSpec did not stick")
+	if again, _ := (&Container{dir: dir}).Config(); *again.Linux.Resources.Pids.Limit != 4 {
+		t.Errorf("saveConfig did not stick")
 	}
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {

@@ -1,12 +1,12 @@
 package libcontainer
 
 import (
-	"fmt"
-
 	"errors"
-	"golang.org/x/sys/unix"
+	"fmt"
 	"os/exec"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // Wait waits for the init of a container this process created and
@@ -17,19 +17,22 @@ func (c *Container) Wait() (int, error) {
 		// subreaper
 		return waitPid(c.InitPid())
 	}
-	err := c.initCmd.Wait()
+	code, err := waitCmd(c.initCmd)
+	c.initCmd = nil
+	return code, err
+}
+
+// waitCmd reaps a child we started and turns its end into an exit code.
+func waitCmd(cmd *exec.Cmd) (int, error) {
+	err := cmd.Wait()
 	var ee *exec.ExitError
 	if err != nil && !errors.As(err, &ee) {
 		return -1, err
 	}
-	ws := c.initCmd.ProcessState.Sys().(syscall.WaitStatus)
-	c.initCmd = nil
-	if ws.Signaled() {
-		return 128 + int(ws.Signal()), nil
-	}
-	return ws.ExitStatus(), nil
+	return exitCode(cmd.ProcessState.Sys().(syscall.WaitStatus)), nil
 }
 
+// waitPid reaps pid, a child or a grandchild we are subreaper of.
 func waitPid(pid int) (int, error) {
 	var ws unix.WaitStatus
 	for {
@@ -38,14 +41,18 @@ func waitPid(pid int) (int, error) {
 			continue
 		}
 		if err != nil {
-			return -1, fmt.Errorf("wait for container init (pid %d): %w", pid, err)
+			return -1, fmt.Errorf("wait for container process (pid %d): %w", pid, err)
 		}
-		break
+		return exitCode(syscall.WaitStatus(ws)), nil
 	}
+}
+
+// exitCode is the shell's convention: the status, or 128+signal.
+func exitCode(ws syscall.WaitStatus) int {
 	if ws.Signaled() {
-		return 128 + int(ws.Signal()), nil
+		return 128 + int(ws.Signal())
 	}
-	return ws.ExitStatus(), nil
+	return ws.ExitStatus()
 }
 
 // InitPid is the init's pid.

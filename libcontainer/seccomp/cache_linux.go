@@ -11,6 +11,8 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	libseccomp "github.com/seccomp/libseccomp-golang"
+
+	"myrunc/internal/atomicfile"
 )
 
 // cacheFormat changes when Program or its compilation does.
@@ -35,16 +37,9 @@ func CompileCached(dir string, s *specs.LinuxSeccomp) (*Program, error) {
 	if err != nil {
 		return nil, err
 	}
+	// a failed cache write only costs the next container a compile
 	if data, err := json.Marshal(p); err == nil && os.MkdirAll(dir, 0o700) == nil {
-		// a reader sees the whole file or none
-		tmp, err := os.CreateTemp(dir, ".tmp-*")
-		if err == nil {
-			_, werr := tmp.Write(data)
-			if tmp.Close() == nil && werr == nil {
-				os.Rename(tmp.Name(), path)
-			}
-			os.Remove(tmp.Name())
-		}
+		_ = atomicfile.Write(path, data, 0o600)
 	}
 	return p, nil
 }
