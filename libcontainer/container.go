@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"myrunc/libcontainer/cgroups"
 	"time"
 )
 
@@ -121,20 +123,8 @@ func (c *Container) Status() Status {
 	return Running
 }
 
-// frozen reads the init's freezer state without loading a cgroup manager.
-func (c *Container) frozen() bool {
-	for _, p := range []string{
-		filepath.Join("/sys/fs/cgroup/freezer", c.state.CgroupPath, "freezer.state"),
-	} {
-		if data, err := os.ReadFile(p); err == nil {
-			return string(data) == "FROZEN\n" || string(data) == "FREEZING\n"
-		}
-	}
-	if data, err := os.ReadFile(filepath.Join("/sys/fs/cgroup", c.state.CgroupPath, "cgroup.freeze")); err == nil {
-		return string(data) == "1\n"
-	}
-	return false
-}
+// frozen says whether the container's cgroup is frozen (paused).
+func (c *Container) frozen() bool { return cgroups.Frozen(c.state.CgroupPath) }
 
 // Lock takes the container's lock and re-reads its state, which another
 // command may have changed while we waited.

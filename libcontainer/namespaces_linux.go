@@ -51,7 +51,7 @@ type nsJoin struct {
 // planNamespaces opens the namespaces to join. A cgroup namespace is
 // unshared by the init once it is in its cgroup, and a time namespace by
 // the init after writing its offsets; joining a user, mount or time
-// namespace needs a single-threaded process and is not supported yet.
+// namespace needs a single-threaded process, so then nsenter does it all.
 func planNamespaces(s *specs.Spec) (*nsPlan, error) {
 	p := &nsPlan{}
 	if s.Linux == nil {

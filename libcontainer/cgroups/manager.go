@@ -5,6 +5,7 @@ package cgroups
 
 import (
 	"fmt"
+	"os"
 	"path"
 	"path/filepath"
 	"strings"
@@ -100,4 +101,20 @@ func Load(p string) (Manager, error) {
 		return loadV1(p, cg.Mode() == cg.Hybrid)
 	}
 	return nil, fmt.Errorf("no cgroup filesystem is mounted at /sys/fs/cgroup")
+}
+
+// Frozen reads the freezer state of the cgroup at p (v1 freezer.state or
+// v2 cgroup.freeze) without loading a manager: every status check asks.
+// A container without a cgroup ("") is never frozen.
+func Frozen(p string) bool {
+	if p == "" {
+		return false
+	}
+	if data, err := os.ReadFile(filepath.Join("/sys/fs/cgroup/freezer", p, "freezer.state")); err == nil {
+		return string(data) == "FROZEN\n" || string(data) == "FREEZING\n"
+	}
+	if data, err := os.ReadFile(filepath.Join(v2Root, p, "cgroup.freeze")); err == nil {
+		return string(data) == "1\n"
+	}
+	return false
 }

@@ -72,11 +72,17 @@ func v1Controllers(r *specs.LinuxResources) error {
 	return nil
 }
 
+// hasV1 says the host mounts a v1 hierarchy with controller, alone or
+// co-mounted (net_cls and net_prio usually share one).
 func hasV1(controller string) bool {
-	for _, dir := range []string{controller, "net_cls,net_prio", "net_prio,net_cls"} {
-		if dir != controller && controller != "net_cls" && controller != "net_prio" {
-			continue
-		}
+	dirs := map[string][]string{
+		"net_cls":  {"net_cls", "net_cls,net_prio", "net_prio,net_cls"},
+		"net_prio": {"net_prio", "net_cls,net_prio", "net_prio,net_cls"},
+	}[controller]
+	if dirs == nil {
+		dirs = []string{controller}
+	}
+	for _, dir := range dirs {
 		if _, err := os.Stat(filepath.Join("/sys/fs/cgroup", dir, "cgroup.procs")); err == nil {
 			return true
 		}

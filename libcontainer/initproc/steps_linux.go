@@ -71,16 +71,21 @@ func unshareLate(s *initState) error {
 	return nil
 }
 
-func hasNamespace(s *specs.Spec, t specs.LinuxNamespaceType) bool {
-	if s.Linux == nil {
-		return false
-	}
-	for _, ns := range s.Linux.Namespaces {
-		if ns.Type == t {
-			return true
+// namespace finds the spec's entry for t.
+func namespace(s *specs.Spec, t specs.LinuxNamespaceType) (specs.LinuxNamespace, bool) {
+	if s.Linux != nil {
+		for _, ns := range s.Linux.Namespaces {
+			if ns.Type == t {
+				return ns, true
+			}
 		}
 	}
-	return false
+	return specs.LinuxNamespace{}, false
+}
+
+func hasNamespace(s *specs.Spec, t specs.LinuxNamespaceType) bool {
+	_, ok := namespace(s, t)
+	return ok
 }
 
 // joinCgroupNs waits until the parent has moved us into the container's
@@ -98,15 +103,8 @@ func joinCgroupNs(s *initState) error {
 }
 
 func newNamespace(s *specs.Spec, t specs.LinuxNamespaceType) bool {
-	if s.Linux == nil {
-		return false
-	}
-	for _, ns := range s.Linux.Namespaces {
-		if ns.Type == t {
-			return ns.Path == ""
-		}
-	}
-	return false
+	ns, ok := namespace(s, t)
+	return ok && ns.Path == ""
 }
 
 // joinKeyring gives the container its own session keyring, so it cannot

@@ -9,7 +9,6 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
@@ -268,5 +267,5 @@ func (o Op) String() string {
 	case OpPropagate:
 		return "set propagation of " + o.Target
 	}
-	return "op " + strings.Repeat("?", 1)
+	return fmt.Sprintf("op %d on %s", o.Kind, o.Target)
 }
