@@ -2,7 +2,9 @@ package handshake
 
 import (
 	"errors"
+	"io"
 	"myrunc/internal/trace"
+	"os"
 	"syscall"
 	"testing"
 )
@@ -138,4 +140,37 @@ func TestWaitExec(t *testing.T) {
 	if err := p2.WaitExec(); !errors.Is(err, syscall.ENOEXEC) {
 		t.Fatalf("exec failure lost: %v", err)
 	}
+}
+
+func TestFramesCarryFiles(t *testing.T) {
+	p, c := pair(t)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	errc := make(chan error, 1)
+	go func() { errc <- p.c.sendFiles(KindConfig, &Config{ID: "x"}, []*os.File{w}) }()
+	k, body, files, err := c.c.recvFiles()
+	if err != nil || k != KindConfig || len(files) != 1 {
+		t.Fatalf("got %s %q %d files, %v", k, body, len(files), err)
+	}
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	defer files[0].Close()
+	if _, err := files[0].Write([]byte("ok")); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 2)
+	if _, err := io.ReadFull(r, buf); err != nil || string(buf) != "ok" {
+		t.Fatalf("read %q, %v", buf, err)
+	}
+	// a frame without files after one with them
+	go func() { errc <- p.c.send(KindConfig, &Config{ID: "y"}) }()
+	if _, _, files, err := c.c.recvFiles(); err != nil || len(files) != 0 {
+		t.Fatalf("second frame: %d files, %v", len(files), err)
+	}
+	<-errc
 }
