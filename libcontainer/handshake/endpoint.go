@@ -42,7 +42,7 @@ func (p *Parent) SendConfig(cfg *Config) error {
 	if p.allowed != nil {
 		return errors.New("handshake: Config sent twice")
 	}
-	p.allowed = []Kind{KindHooksRequest, KindReady, KindError}
+	p.allowed = []Kind{KindHooksRequest, KindSeccompFd, KindReady, KindError}
 	return p.send(KindConfig, cfg)
 }
 
@@ -58,11 +58,16 @@ func (p *Parent) CgroupReady() error {
 	return p.send(KindCgroupReady, struct{}{})
 }
 
-// Next returns the next message from the init: *HooksRequest or *Ready.
-// An Error message is returned as an *InitError error; the init closing
-// the socket early is an error that says so.
+// Next returns the next message from the init: *HooksRequest, *SeccompFd
+// (the caller owns its File) or *Ready. An Error message is returned as an
+// *InitError error; the init closing the socket early is an error that
+// says so.
 func (p *Parent) Next() (any, error) {
-	k, body, err := p.c.recv()
+	k, body, files, err := p.c.recvFiles()
+	if k != KindSeccompFd || err != nil || !slices.Contains(p.allowed, k) {
+		closeAll(files) // only SeccompFd carries one
+		files = nil
+	}
 	if err != nil {
 		// ECONNRESET: the init died with our Config still unread.
 		if errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) {
@@ -77,6 +82,14 @@ func (p *Parent) Next() (any, error) {
 	case KindHooksRequest:
 		p.allowed = []Kind{KindError}
 		return &HooksRequest{}, nil
+	case KindSeccompFd:
+		// one filter per init, loaded after the hooks ran
+		p.allowed = []Kind{KindReady, KindError}
+		if len(files) != 1 {
+			closeAll(files)
+			return nil, fmt.Errorf("handshake: SeccompFd carries %d descriptors, want 1", len(files))
+		}
+		return &SeccompFd{File: files[0]}, nil
 	case KindReady:
 		p.allowed = nil
 		var r Ready
@@ -115,7 +128,7 @@ func (p *Parent) AckHooks() error {
 	if !slices.Equal(p.allowed, []Kind{KindError}) {
 		return errors.New("handshake: HooksDone without a HooksRequest")
 	}
-	p.allowed = []Kind{KindReady, KindError}
+	p.allowed = []Kind{KindSeccompFd, KindReady, KindError}
 	return p.send(KindHooksDone, HooksDone{})
 }
 
@@ -194,6 +207,13 @@ func (c *Child) MoveAbove(min int) error {
 	c.c.f.Close()
 	c.c.f = os.NewFile(nfd, "sync")
 	return nil
+}
+
+// SendSeccompFd hands the notify listener to the parent, and waits for no
+// answer: the filter is already in place, and a notified syscall of ours
+// would wait for an agent that only gets the listener from the parent.
+func (c *Child) SendSeccompFd(f *os.File) error {
+	return c.c.sendFiles(KindSeccompFd, SeccompFd{}, []*os.File{f})
 }
 
 // Ready tells the parent the init waits for start.

@@ -174,3 +174,81 @@ func TestFramesCarryFiles(t *testing.T) {
 	}
 	<-errc
 }
+
+func TestSeccompFd(t *testing.T) {
+	p, c := pair(t)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	errc := make(chan error, 1)
+	go func() {
+		_, err := c.RecvConfig()
+		if err == nil {
+			err = c.SendSeccompFd(w)
+		}
+		w.Close()
+		if err == nil {
+			err = c.Ready(&Ready{})
+		}
+		errc <- err
+	}()
+	p.SendConfig(&Config{})
+	m, err := p.Next()
+	sf, ok := m.(*SeccompFd)
+	if !ok || err != nil || sf.File == nil {
+		t.Fatalf("want SeccompFd, got %#v %v", m, err)
+	}
+	if _, err := sf.File.Write([]byte("x")); err != nil {
+		t.Fatalf("the descriptor is not the one sent: %v", err)
+	}
+	sf.File.Close()
+	buf := make([]byte, 1)
+	if _, err := io.ReadFull(r, buf); err != nil || buf[0] != 'x' {
+		t.Fatalf("read %q, %v", buf, err)
+	}
+	if m, err := p.Next(); err != nil {
+		t.Fatal(err)
+	} else if _, ok := m.(*Ready); !ok {
+		t.Fatalf("want Ready, got %T", m)
+	}
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSeccompFdOutOfOrder(t *testing.T) {
+	p, c := pair(t)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	go func() {
+		c.RecvConfig()
+		c.SendSeccompFd(w)
+		c.SendSeccompFd(w) // one filter, one listener
+		c.c.send(KindSeccompFd, SeccompFd{})
+	}()
+	p.SendConfig(&Config{})
+	if m, err := p.Next(); err != nil {
+		t.Fatal(err)
+	} else {
+		m.(*SeccompFd).File.Close()
+	}
+	if _, err := p.Next(); err == nil || err.Error() != "handshake: unexpected SeccompFd from init" {
+		t.Fatalf("second SeccompFd: %v", err)
+	}
+	// and without a descriptor it is an error, not a nil File
+	p2, c2 := pair(t)
+	go func() {
+		c2.RecvConfig()
+		c2.c.send(KindSeccompFd, SeccompFd{})
+	}()
+	p2.SendConfig(&Config{})
+	if m, err := p2.Next(); err == nil {
+		t.Fatalf("SeccompFd without a descriptor accepted: %#v", m)
+	}
+}

@@ -5,6 +5,7 @@
 package handshake
 
 import (
+	"os"
 	"strconv"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -24,6 +25,7 @@ const (
 	KindReady                        // C→P: blocked before exec, waiting at the start gate
 	KindError                        // C→P: the init failed; it exits after sending
 	KindCgroupReady                  // P→C: the init is in its cgroup (sent whenever that is done)
+	KindSeccompFd                    // C→P: the seccomp notify listener (SCMP_ACT_NOTIFY), as SCM_RIGHTS
 )
 
 func (k Kind) String() string {
@@ -40,6 +42,8 @@ func (k Kind) String() string {
 		return "Error"
 	case KindCgroupReady:
 		return "CgroupReady"
+	case KindSeccompFd:
+		return "SeccompFd"
 	}
 	return "Kind(" + strconv.Itoa(int(k)) + ")"
 }
@@ -82,6 +86,13 @@ type Config struct {
 	ConsoleFd int `json:"consoleFd,omitempty"`
 	// Seccomp is the compiled linux.seccomp filter, if any.
 	Seccomp *seccomp.Program `json:"seccomp,omitempty"`
+}
+
+// SeccompFd carries the listener the kernel made for a filter with
+// SCMP_ACT_NOTIFY rules; the parent hands it to linux.seccomp.listenerPath
+// and closes File.
+type SeccompFd struct {
+	File *os.File `json:"-"`
 }
 
 // HooksRequest asks the parent to run the prestart and createRuntime hooks.
