@@ -16,7 +16,7 @@ import (
 )
 
 // cacheFormat changes when Program or its compilation does.
-const cacheFormat = 1
+const cacheFormat = 2
 
 // CompileCached is Compile with a cache in dir, keyed by the profile:
 // compiling a full profile takes milliseconds (more than starting a
@@ -44,8 +44,13 @@ func CompileCached(dir string, s *specs.LinuxSeccomp) (*Program, error) {
 	return p, nil
 }
 
+// cacheKey hashes everything that goes into the program. The listener's
+// path and metadata do not (they are for the runtime, at each start), and
+// engines may give each container its own metadata.
 func cacheKey(s *specs.LinuxSeccomp) (string, error) {
-	data, err := json.Marshal(s)
+	k := *s
+	k.ListenerPath, k.ListenerMetadata = "", ""
+	data, err := json.Marshal(&k)
 	if err != nil {
 		return "", err
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -98,13 +99,43 @@ func Compile(s *specs.LinuxSeccomp) (*Program, error) {
 			return nil, fmt.Errorf("linux.seccomp.syscalls[%d]: %w", i, err)
 		}
 	}
-	if s.DefaultAction == specs.ActNotify {
-		p.Notify = true
+	if err := checkNotify(s, p); err != nil {
+		return nil, err
 	}
 	if p.BPF, err = export(f); err != nil {
 		return nil, err
 	}
 	return p, nil
+}
+
+// initSends are the syscalls the init hands the listener over with, right
+// after loading the filter: were they notified, the init would wait for
+// an agent that can only get the listener through them.
+var initSends = []string{"sendmsg", "write"}
+
+// checkNotify refuses what would hang the init with SCMP_ACT_NOTIFY
+// (runc refuses a notifying default action and write as well).
+func checkNotify(s *specs.LinuxSeccomp, p *Program) error {
+	if s.DefaultAction == specs.ActNotify {
+		return errors.New("linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action: " +
+			"the init could not send the listener to the runtime")
+	}
+	for i, sc := range s.Syscalls {
+		if sc.Action != specs.ActNotify {
+			continue
+		}
+		for _, name := range sc.Names {
+			if slices.Contains(initSends, name) {
+				return fmt.Errorf("linux.seccomp.syscalls[%d]: SCMP_ACT_NOTIFY cannot be used for %s: "+
+					"the init sends the listener to the runtime with it", i, name)
+			}
+		}
+	}
+	if p.Notify && p.Flags&unix.SECCOMP_FILTER_FLAG_TSYNC != 0 {
+		// the kernel refuses a new listener with TSYNC (EINVAL)
+		return errors.New("linux.seccomp.flags: SECCOMP_FILTER_FLAG_TSYNC cannot be combined with SCMP_ACT_NOTIFY")
+	}
+	return nil
 }
 
 func action(a specs.LinuxSeccompAction, errnoRet *uint) (libseccomp.ScmpAction, error) {
@@ -228,9 +259,7 @@ func export(f *libseccomp.ScmpFilter) ([]byte, error) {
 // Supported lists what Compile and Load handle, for `features`.
 func Supported() (acts, ops, archs, flags []string) {
 	for a := range actions {
-		if a != specs.ActNotify { // not wired up yet
-			acts = append(acts, string(a))
-		}
+		acts = append(acts, string(a))
 	}
 	for o := range operators {
 		ops = append(ops, string(o))
