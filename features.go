@@ -126,8 +126,7 @@ func runtimeFeatures() *features.Features {
 	}
 }
 
-// seccompFeatures: what libcontainer/seccomp compiles and loads
-// (SCMP_ACT_NOTIFY is not wired up yet, so it is not listed).
+// seccompFeatures: what libcontainer/seccomp compiles and loads.
 func seccompFeatures() *features.Seccomp {
 	acts, ops, archs, flags := seccomp.Supported()
 	enabled := true

@@ -166,3 +166,9 @@ func TestFeaturesCapabilitiesValid(t *testing.T) {
 		t.Errorf("capability names look wrong: %v", names)
 	}
 }
+
+func TestFeaturesListNotify(t *testing.T) {
+	if acts := runtimeFeatures().Linux.Seccomp.Actions; !slices.Contains(acts, string(specs.ActNotify)) {
+		t.Fatalf("seccomp actions %v lack SCMP_ACT_NOTIFY", acts)
+	}
+}

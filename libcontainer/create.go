@@ -210,6 +210,8 @@ func (c *Container) handshake(p *initProcess, cgPath string, cfg *handshake.Conf
 }
 
 func (c *Container) drive(sock *handshake.Parent, cfg *handshake.Config, o *CreateOpts, joined func() error) error {
+	state := &specs.State{Version: specs.Version, ID: c.id, Status: specs.StateCreating,
+		Pid: cfg.Pid, Bundle: cfg.Bundle, Annotations: cfg.Spec.Annotations}
 	for {
 		msg, err := sock.Next()
 		if err != nil {
@@ -221,14 +223,16 @@ func (c *Container) drive(sock *handshake.Parent, cfg *handshake.Config, o *Crea
 			if err := joined(); err != nil {
 				return err
 			}
-			state := &specs.State{Version: specs.Version, ID: c.id, Status: specs.StateCreating,
-				Pid: cfg.Pid, Bundle: cfg.Bundle, Annotations: cfg.Spec.Annotations}
 			for _, k := range []hooks.Kind{hooks.Prestart, hooks.CreateRuntime} {
 				if err := hooks.Run(cfg.Spec.Hooks, k, state); err != nil {
 					return err
 				}
 			}
 			if err := sock.AckHooks(); err != nil {
+				return err
+			}
+		case *handshake.SeccompFd:
+			if err := sendListener(cfg.Spec, cfg.Pid, *state, m.File); err != nil {
 				return err
 			}
 		case *handshake.Ready:

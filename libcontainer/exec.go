@@ -151,12 +151,18 @@ func (c *Container) startExec(p *initProcess, s *specs.Spec, filter *seccomp.Pro
 		if err != nil {
 			return err
 		}
-		if r, ok := msg.(*handshake.Ready); ok {
-			trace.Add("exec: ", r.Steps)
-			break
+		switch m := msg.(type) {
+		case *handshake.SeccompFd:
+			st := specs.State{Version: specs.Version, ID: c.id, Status: specs.StateRunning,
+				Pid: c.state.Pid, Bundle: c.state.Bundle, Annotations: s.Annotations}
+			if err := sendListener(s, p.pid, st, m.File); err != nil {
+				return err
+			}
+		case *handshake.Ready:
+			trace.Add("exec: ", m.Steps)
+			return p.sock.WaitExec()
 		}
 	}
-	return p.sock.WaitExec()
 }
 
 func hasNS(s *specs.Spec, t specs.LinuxNamespaceType) bool {

@@ -100,7 +100,9 @@ func checkResources(r *specs.LinuxResources) error {
 }
 
 // checkSeccomp checks action names, which libseccomp would otherwise only
-// reject inside the container's init.
+// reject inside the container's init, and that notifications have an
+// agent to go to. A listenerPath without SCMP_ACT_NOTIFY is ignored, as
+// the runtime-spec says (and runc does).
 func checkSeccomp(s *specs.LinuxSeccomp) error {
 	if s == nil {
 		return nil
@@ -108,6 +110,7 @@ func checkSeccomp(s *specs.LinuxSeccomp) error {
 	if !seccompActions[string(s.DefaultAction)] {
 		return fieldErr("linux.seccomp.defaultAction", "unknown action %q", s.DefaultAction)
 	}
+	notify := s.DefaultAction == specs.ActNotify
 	for i, sc := range s.Syscalls {
 		p := at("linux.seccomp.syscalls", i)
 		if len(sc.Names) == 0 {
@@ -116,6 +119,10 @@ func checkSeccomp(s *specs.LinuxSeccomp) error {
 		if !seccompActions[string(sc.Action)] {
 			return fieldErr(p+".action", "unknown action %q", sc.Action)
 		}
+		notify = notify || sc.Action == specs.ActNotify
+	}
+	if notify && s.ListenerPath == "" {
+		return fieldErr("linux.seccomp.listenerPath", "must be set when SCMP_ACT_NOTIFY is used")
 	}
 	return nil
 }

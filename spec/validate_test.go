@@ -147,6 +147,19 @@ func TestValidateLinux(t *testing.T) {
 		{"seccomp good", func(s *specs.Spec) {
 			s.Linux.Seccomp = &specs.LinuxSeccomp{DefaultAction: specs.ActAllow, Syscalls: []specs.LinuxSyscall{{Names: []string{"getcwd"}, Action: specs.ActErrno}}}
 		}, ""},
+		{"seccomp notify without listener", func(s *specs.Spec) {
+			s.Linux.Seccomp = &specs.LinuxSeccomp{DefaultAction: specs.ActAllow, Syscalls: []specs.LinuxSyscall{{Names: []string{"mkdir"}, Action: specs.ActNotify}}}
+		}, "linux.seccomp.listenerPath: must be set when SCMP_ACT_NOTIFY is used"},
+		{"seccomp notify default without listener", func(s *specs.Spec) {
+			s.Linux.Seccomp = &specs.LinuxSeccomp{DefaultAction: specs.ActNotify}
+		}, "linux.seccomp.listenerPath: must be set when SCMP_ACT_NOTIFY is used"},
+		{"seccomp notify with listener", func(s *specs.Spec) {
+			s.Linux.Seccomp = &specs.LinuxSeccomp{DefaultAction: specs.ActAllow, ListenerPath: "/run/agent.sock",
+				Syscalls: []specs.LinuxSyscall{{Names: []string{"mkdir"}, Action: specs.ActNotify}}}
+		}, ""},
+		{"seccomp listener without notify is ignored", func(s *specs.Spec) {
+			s.Linux.Seccomp = &specs.LinuxSeccomp{DefaultAction: specs.ActAllow, ListenerPath: "/run/agent.sock", ListenerMetadata: "x"}
+		}, ""},
 		{"personality bad", func(s *specs.Spec) { s.Linux.Personality = &specs.LinuxPersonality{Domain: "LINUX64"} }, `linux.personality.domain: unknown domain "LINUX64" (want LINUX or LINUX32)`},
 		{"personality good", func(s *specs.Spec) { s.Linux.Personality = &specs.LinuxPersonality{Domain: specs.PerLinux32} }, ""},
 		{"mount label", func(s *specs.Spec) { s.Linux.MountLabel = "system_u:object_r:svirt_sandbox_file_t:s0:c715,c811" }, ""},

@@ -21,6 +21,7 @@ var execBeforeReady = []step{
 	{"noNewPrivs", setNoNewPrivs},
 	{"env", setHome},
 	{"lookPath", findExecutable},
+	{"seccompNotify", seccompBeforeReady},
 	{"ready", sendReadyKeepOpen},
 }
 

@@ -8,6 +8,11 @@ import (
 // lets the runtime finish: with no_new_privs right before execve. Without
 // no_new_privs, installing a filter needs CAP_SYS_ADMIN, so it goes in
 // before the process's capabilities are applied (runc does the same).
+//
+// A filter with SCMP_ACT_NOTIFY makes a listener that the parent hands to
+// the agent at linux.seccomp.listenerPath; after Ready the parent of
+// create is gone, so with no_new_privs such a filter goes in just before
+// Ready instead, after everything else but the start gate and exec.
 
 func seccompBeforeUser(s *initState) error {
 	if s.cfg.Seccomp == nil || s.spec.Process.NoNewPrivileges {
@@ -16,14 +21,28 @@ func seccompBeforeUser(s *initState) error {
 	return loadSeccomp(s)
 }
 
-func seccompLast(s *initState) error {
-	if s.cfg.Seccomp == nil || !s.spec.Process.NoNewPrivileges {
+func seccompBeforeReady(s *initState) error {
+	if s.cfg.Seccomp == nil || !s.spec.Process.NoNewPrivileges || !s.cfg.Seccomp.Notify {
 		return nil
 	}
 	return loadSeccomp(s)
 }
 
+func seccompLast(s *initState) error {
+	if s.cfg.Seccomp == nil || !s.spec.Process.NoNewPrivileges || s.cfg.Seccomp.Notify {
+		return nil
+	}
+	return loadSeccomp(s)
+}
+
+// loadSeccomp installs the filter and sends its listener, if any, to the
+// parent. The init keeps no copy: a process holding the listener could
+// answer its own notifications.
 func loadSeccomp(s *initState) error {
-	_, err := seccomp.Load(s.cfg.Seccomp)
-	return err
+	listener, err := seccomp.Load(s.cfg.Seccomp)
+	if err != nil || listener == nil {
+		return err
+	}
+	defer listener.Close()
+	return s.child.SendSeccompFd(listener)
 }

@@ -39,6 +39,7 @@ var beforeReady = []step{
 	{"noNewPrivs", setNoNewPrivs},
 	{"env", setHome},
 	{"lookPath", findExecutable},
+	{"seccompNotify", seccompBeforeReady},
 	{"ready", sendReady},
 }
 
