@@ -41,10 +41,9 @@ func slimInitFile(root string) (string, error) {
 	}
 	// inits of other builds are not needed any more: a running init
 	// keeps its file even when unlinked
-	if old, _ := filepath.Glob(filepath.Join(dir, "myrunc-init-*")); len(old) > 0 {
-		for _, f := range old {
-			os.Remove(f)
-		}
+	old, _ := filepath.Glob(filepath.Join(dir, "myrunc-init-*"))
+	for _, f := range old {
+		os.Remove(f)
 	}
 	return path, atomicfile.Write(path, slimbin.Binary, 0o555)
 }
