@@ -145,7 +145,7 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 	st := &State{ID: c.id, Pid: pid, Bundle: o.Bundle, Rootfs: s.Root.Path, InitStartTime: start,
 		Annotations: s.Annotations, CgroupPath: cgPath, OwnMountNs: ns.ownMount, Hooks: s.Hooks,
 		Owner: strconv.Itoa(os.Geteuid())}
-	cfg := &handshake.Config{ID: c.id, Bundle: o.Bundle, Spec: s, Pid: pid, NoPivot: o.NoPivot,
+	cfg := &handshake.Config{ID: c.id, Bundle: o.Bundle, Spec: initSpec(s), Pid: pid, NoPivot: o.NoPivot,
 		NoNewKeyring: o.NoNewKeyring, PreserveFds: o.PreserveFds, UnshareCgroupNs: ns.unshareCgroup,
 		InUserNS: ns.inUserNS, Plan: plan, ConsoleFd: p.consoleFd, Seccomp: filter}
 	mgr, err := c.handshake(p, cg, cfg, o)
@@ -176,7 +176,7 @@ func (c *Container) handshake(p *initProcess, cg *pendingCgroup, cfg *handshake.
 	trace.Mark("sent config")
 	// keep the spec while the init works
 	saved := make(chan error, 1)
-	go func() { saved <- saveConfig(c.dir, cfg.Spec) }()
+	go func() { saved <- saveConfig(c.dir, o.Spec) }()
 	var mgr cgroups.Manager
 	var joinErr error
 	done := make(chan struct{})
@@ -221,9 +221,9 @@ func (c *Container) drive(sock *handshake.Parent, cfg *handshake.Config, o *Crea
 				return err
 			}
 			state := &specs.State{Version: specs.Version, ID: c.id, Status: specs.StateCreating,
-				Pid: cfg.Pid, Bundle: cfg.Bundle, Annotations: cfg.Spec.Annotations}
+				Pid: cfg.Pid, Bundle: cfg.Bundle, Annotations: o.Spec.Annotations}
 			for _, k := range []hooks.Kind{hooks.Prestart, hooks.CreateRuntime} {
-				if err := hooks.Run(cfg.Spec.Hooks, k, state); err != nil {
+				if err := hooks.Run(o.Spec.Hooks, k, state); err != nil {
 					return err
 				}
 			}
