@@ -15,6 +15,7 @@ COMMIT    := $(shell git rev-parse --verify -q HEAD 2>/dev/null || echo unknown)
 BUILDTAGS ?= osusergo netgo urfave_cli_no_docs
 LDFLAGS   := -X main.version=$(VERSION) -X main.gitCommit=$(COMMIT) -linkmode external -extldflags -static
 GOFLAGS_BUILD := -trimpath -buildvcs=false -tags "$(BUILDTAGS)"
+GOFLAGS_BUILD_SLIM := -trimpath -buildvcs=false -tags "$(BUILDTAGS) slim_init"
 export CGO_ENABLED := 1
 
 MYRUNC ?= ./myrunc
@@ -34,8 +35,12 @@ endif
 .PHONY: build deps deps-build demo test vet unit integration bench conformance \
 	conformance-check lint-scripts clean
 
+# The slim init (cmd/myrunc-init, pure Go) is built first and embedded.
+SLIM_INIT := libcontainer/slimbin/myrunc-init
 build:
-	$(GO) build $(GOFLAGS_BUILD) -ldflags "$(LDFLAGS)" -o myrunc .
+	CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -ldflags "-s -w" -o $(SLIM_INIT) ./cmd/myrunc-init
+	sha256sum $(SLIM_INIT) | cut -c1-16 >$(SLIM_INIT).sum
+	$(GO) build $(GOFLAGS_BUILD_SLIM) -ldflags "$(LDFLAGS)" -o myrunc .
 
 deps:
 	scripts/install-deps.sh

@@ -115,6 +115,9 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 	if err != nil {
 		return nil, nil, err
 	}
+	// the cgroup is made while the init starts: it needs no pid until joined
+	cg := makeCgroup(c.id, cgPath, s)
+	rb.cgroup = cg
 	if send != nil {
 		defer send.Close()
 	}
@@ -123,7 +126,7 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 	}
 	p, err := spawn(spawnArgs{gateDir: c.dir, stdin: o.Stdin, stdout: o.Stdout, stderr: o.Stderr,
 		preserveFds: o.PreserveFds, ns: ns, uidMaps: s.Linux.UIDMappings, gidMaps: s.Linux.GIDMappings,
-		console: send})
+		console: send, slimRoot: c.root})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -142,17 +145,14 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 	st := &State{ID: c.id, Pid: pid, Bundle: o.Bundle, Rootfs: s.Root.Path, InitStartTime: start,
 		Annotations: s.Annotations, CgroupPath: cgPath, OwnMountNs: ns.ownMount, Hooks: s.Hooks,
 		Owner: strconv.Itoa(os.Geteuid())}
-	cfg := &handshake.Config{ID: c.id, Bundle: o.Bundle, Spec: s, Pid: pid, NoPivot: o.NoPivot,
+	cfg := &handshake.Config{ID: c.id, Bundle: o.Bundle, Spec: initSpec(s), Pid: pid, NoPivot: o.NoPivot,
 		NoNewKeyring: o.NoNewKeyring, PreserveFds: o.PreserveFds, UnshareCgroupNs: ns.unshareCgroup,
 		InUserNS: ns.inUserNS, Plan: plan, ConsoleFd: p.consoleFd, Seccomp: filter}
-	mgr, err := c.handshake(p, cgPath, cfg, o)
-	if mgr != nil {
-		rb.cgroup = mgr
-		st.CgroupPath = mgr.Path()
-	}
+	mgr, err := c.handshake(p, cg, cfg, o)
 	if err != nil {
 		return nil, nil, err
 	}
+	st.CgroupPath = mgr.Path()
 	trace.Mark("init ready")
 	st.Created = time.Now().UTC()
 	if recv != nil {
@@ -169,21 +169,20 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 // cgroups/prewarm_linux.c starts it at process start), which the init
 // spends setting up its rootfs. The init waits for CgroupReady only before
 // its cgroup mounts and before it unshares its cgroup namespace.
-func (c *Container) handshake(p *initProcess, cgPath string, cfg *handshake.Config, o *CreateOpts) (cgroups.Manager, error) {
+func (c *Container) handshake(p *initProcess, cg *pendingCgroup, cfg *handshake.Config, o *CreateOpts) (cgroups.Manager, error) {
 	if err := p.sock.SendConfig(cfg); err != nil {
 		return nil, err
 	}
 	trace.Mark("sent config")
 	// keep the spec while the init works
 	saved := make(chan error, 1)
-	go func() { saved <- saveConfig(c.dir, cfg.Spec) }()
+	go func() { saved <- saveConfig(c.dir, o.Spec) }()
 	var mgr cgroups.Manager
 	var joinErr error
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if mgr, joinErr = newCgroup(c.id, cgPath, cfg.Spec); joinErr == nil {
-			trace.Mark("made cgroup")
+		if mgr, joinErr = cg.wait(); joinErr == nil {
 			joinErr = mgr.Apply(p.pid)
 			trace.Mark("joined cgroup")
 		}
@@ -211,7 +210,7 @@ func (c *Container) handshake(p *initProcess, cgPath string, cfg *handshake.Conf
 
 func (c *Container) drive(sock *handshake.Parent, cfg *handshake.Config, o *CreateOpts, joined func() error) error {
 	state := &specs.State{Version: specs.Version, ID: c.id, Status: specs.StateCreating,
-		Pid: cfg.Pid, Bundle: cfg.Bundle, Annotations: cfg.Spec.Annotations}
+		Pid: cfg.Pid, Bundle: cfg.Bundle, Annotations: o.Spec.Annotations}
 	for {
 		msg, err := sock.Next()
 		if err != nil {
@@ -224,7 +223,7 @@ func (c *Container) drive(sock *handshake.Parent, cfg *handshake.Config, o *Crea
 				return err
 			}
 			for _, k := range []hooks.Kind{hooks.Prestart, hooks.CreateRuntime} {
-				if err := hooks.Run(cfg.Spec.Hooks, k, state); err != nil {
+				if err := hooks.Run(o.Spec.Hooks, k, state); err != nil {
 					return err
 				}
 			}
@@ -232,7 +231,7 @@ func (c *Container) drive(sock *handshake.Parent, cfg *handshake.Config, o *Crea
 				return err
 			}
 		case *handshake.SeccompFd:
-			if err := sendListener(cfg.Spec, cfg.Pid, *state, m.File); err != nil {
+			if err := sendListener(o.Spec, cfg.Pid, *state, m.File); err != nil {
 				return err
 			}
 		case *handshake.Ready:
@@ -243,6 +242,28 @@ func (c *Container) drive(sock *handshake.Parent, cfg *handshake.Config, o *Crea
 			return joined()
 		}
 	}
+}
+
+// pendingCgroup is the container's cgroup being made by newCgroup.
+type pendingCgroup struct {
+	done chan struct{}
+	mgr  cgroups.Manager
+	err  error
+}
+
+func makeCgroup(id, path string, s *specs.Spec) *pendingCgroup {
+	cg := &pendingCgroup{done: make(chan struct{})}
+	go func() {
+		defer close(cg.done)
+		cg.mgr, cg.err = newCgroup(id, path, s)
+		trace.Mark("made cgroup")
+	}()
+	return cg
+}
+
+func (cg *pendingCgroup) wait() (cgroups.Manager, error) {
+	<-cg.done
+	return cg.mgr, cg.err
 }
 
 // newCgroup makes the container's cgroup. An unprivileged user who may
@@ -288,7 +309,7 @@ func writePidFile(path string, pid int) error {
 type rollback struct {
 	dir    string
 	init   *initProcess
-	cgroup cgroups.Manager
+	cgroup *pendingCgroup
 }
 
 func (r *rollback) run() {
@@ -298,7 +319,9 @@ func (r *rollback) run() {
 		r.init.gate.Close()
 	}
 	if r.cgroup != nil {
-		r.cgroup.Destroy()
+		if m, err := r.cgroup.wait(); err == nil {
+			m.Destroy()
+		}
 	}
 	os.RemoveAll(r.dir)
 }

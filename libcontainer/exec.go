@@ -127,10 +127,10 @@ func (c *Container) Exec(o *ExecOpts) (*Process, error) {
 }
 
 func (c *Container) startExec(p *initProcess, s *specs.Spec, filter *seccomp.Program, o *ExecOpts) error {
-	es := *s
+	es := initSpec(s)
 	es.Process = o.Process
 	es.Hooks = nil // exec runs no hooks
-	cfg := &handshake.Config{ID: c.id, Bundle: c.state.Bundle, Spec: &es, Pid: p.pid, Exec: true,
+	cfg := &handshake.Config{ID: c.id, Bundle: c.state.Bundle, Spec: es, Pid: p.pid, Exec: true,
 		PreserveFds: o.PreserveFds, InUserNS: hasNS(s, specs.UserNamespace), ConsoleFd: p.consoleFd,
 		Seccomp: filter}
 	if err := p.sock.SendConfig(cfg); err != nil {

@@ -40,6 +40,9 @@ type spawnArgs struct {
 	uidMaps, gidMaps []specs.LinuxIDMapping
 	// console is the socket the init sends its pty master over
 	console *os.File
+	// slimRoot is the state root where the slim init is kept, if the init
+	// may be the slim one; "" runs our own binary
+	slimRoot string
 }
 
 // spawn starts `myrunc init` in its namespaces. It waits there for its
@@ -99,7 +102,7 @@ func spawn(a spawnArgs) (*initProcess, error) {
 		}
 		defer pidPipe.Close()
 	}
-	if exe := sealedExe(); exe != nil {
+	if exe := initExe(a.slimRoot, a.slimRoot == "" || ns.viaNsenter); exe != nil {
 		defer exe.Close()
 		cmd.Path = "/proc/self/fd/" + strconv.Itoa(3+len(cmd.ExtraFiles))
 		cmd.ExtraFiles = append(cmd.ExtraFiles, exe)

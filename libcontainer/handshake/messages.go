@@ -59,9 +59,10 @@ const (
 
 // Config is what the init needs to turn itself into the container.
 type Config struct {
-	ID     string      `json:"id"`
-	Bundle string      `json:"bundle"`
-	Spec   *specs.Spec `json:"spec"`
+	ID     string `json:"id"`
+	Bundle string `json:"bundle"`
+	// Spec holds only what the init reads (libcontainer's initSpec)
+	Spec *specs.Spec `json:"spec"`
 	// Pid is the init's pid as the runtime sees it (it is 1 in a new pid
 	// namespace), for the state given to in-container hooks.
 	Pid          int  `json:"pid"`

@@ -1,3 +1,5 @@
+//go:build cgo
+
 // Package seccomp turns config.json's linux.seccomp into a BPF program
 // (Compile, in the runtime, with libseccomp) and installs it (Load, in
 // the init, a plain syscall): the init neither parses profiles nor needs
@@ -16,16 +18,6 @@ import (
 	libseccomp "github.com/seccomp/libseccomp-golang"
 	"golang.org/x/sys/unix"
 )
-
-// Program is a compiled filter and how to install it.
-type Program struct {
-	BPF []byte `json:"bpf"`
-	// Flags for seccomp(SECCOMP_SET_MODE_FILTER): TSYNC, LOG, SPEC_ALLOW...
-	Flags uint `json:"flags,omitempty"`
-	// Notify: the filter has SCMP_ACT_NOTIFY rules, so loading returns a
-	// listener fd for linux.seccomp.listenerPath.
-	Notify bool `json:"notify,omitempty"`
-}
 
 var actions = map[specs.LinuxSeccompAction]libseccomp.ScmpAction{
 	specs.ActKill:        libseccomp.ActKillThread,

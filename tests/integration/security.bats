@@ -19,11 +19,16 @@ teardown() { teardown_test; }
 	before="$(sha256sum <"$MYRUNC")"
 	update_config '.process.args = ["sleep", "100"]'
 	create_container "$CID"
+	# the init runs from the slim init kept under --root, when this build has one
+	local slim_before
+	slim_before="$(cat "$ROOT"/.cache/init/* 2>/dev/null | sha256sum)"
 	local pid
 	pid="$(container_pid "$CID")"
-	# the attacker shares the pid namespace, so it sees the waiting init as pid 1
+	# the attacker shares the pid namespace, so it sees the waiting init as
+	# pid 1; with CAP_DAC_OVERRIDE, file modes do not stop it: only the seal
 	fresh_cgroup
 	update_config '.linux.namespaces |= map(if .type == "pid" then .path = $p else . end)
+		| .process.capabilities |= with_entries(.value += ["CAP_DAC_OVERRIDE"])
 		| .process.args = ["sh", "-c", "exec 3</proc/1/exe || exit 9; echo holding; while [ ! -e /go ]; do sleep 0.05; done; echo pwned >>/proc/self/fd/3; echo rc=$?"]' \
 		--arg p "/proc/$pid/ns/pid"
 	myrunc_detached run -d --bundle "$BUNDLE" "$CID2"
@@ -37,6 +42,7 @@ teardown() { teardown_test; }
 	grep -q 'rc=[1-9]' "$STDOUT_FILE" || fail "the write succeeded: $(cat "$STDOUT_FILE")"
 	grep -qi 'read-only file system' "$STDERR_FILE" || fail "unexpected error: $(cat "$STDERR_FILE")"
 	[ "$(sha256sum <"$MYRUNC")" = "$before" ] || fail "the runtime binary changed"
+	[ "$(cat "$ROOT"/.cache/init/* 2>/dev/null | sha256sum)" = "$slim_before" ] || fail "the slim init changed"
 }
 
 # CVE-2024-21626: a process.cwd of /proc/self/fd/N must not land the process
