@@ -54,7 +54,7 @@ teardown() { teardown_test; }
 
 @test "delete removes the state dir, every cgroup dir and every mount" {
 	run_detached "$CID"
-	[ -d "$ROOT/$CID" ] || fail "no state dir $ROOT/$CID: $(ls -A "$ROOT")"
+	[ -d "$ROOT/$CID" ] || fail "no state dir $ROOT/$CID: $(root_entries)"
 	local ctl dirs=0
 	for ctl in cpu cpuacct cpuset memory devices freezer blkio pids; do
 		[ -d "$CGROUP_MNT/$ctl$CGROUPS_PATH" ] && dirs=$((dirs + 1))
@@ -108,7 +108,7 @@ teardown() { teardown_test; }
 	myrunc -0 delete -f "$CID"
 	[ "$(container_status "$CID2")" = running ]
 	[ -d "$CGROUP_MNT/pids$CGROUPS_PATH" ]
-	[ "$(ls -A "$ROOT")" = "$CID2" ]
+	[ "$(root_entries)" = "$CID2" ]
 }
 
 @test "a container id can be reused after delete" {

@@ -353,10 +353,15 @@ leaked_cgroups() {
 	return 0
 }
 
+# root_entries: the container directories under --root (dot-names there
+# are the runtime's own, e.g. .cache, not containers)
+root_entries() {
+	ls "$ROOT" 2>/dev/null
+}
+
 # leaked_state: entries left under --root
 leaked_state() {
-	# dot-names under --root are the runtime's own (e.g. .cache), not containers
-	ls "$ROOT" 2>/dev/null
+	root_entries
 }
 
 # assert_nothing_left: no state dir, cgroup dir, mount or process of this

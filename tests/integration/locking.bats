@@ -67,7 +67,7 @@ dump() {
 		[ "$(cat "$PAR/rc.$i")" = 0 ] && continue
 		[ "$(cat "$PAR/rc.$i")" = 1 ] || fail "create $i exited $(cat "$PAR/rc.$i"): $(dump)"
 	done
-	[ "$(ls -A "$ROOT")" = "$CID" ] || fail "under --root: $(ls -A "$ROOT"); $(dump)"
+	[ "$(root_entries)" = "$CID" ] || fail "under --root: $(root_entries); $(dump)"
 	myrunc -0 state "$CID"
 	[ "$(jq -r .status <<<"$output")" = created ]
 	local pid
@@ -143,7 +143,7 @@ dump() {
 	done
 	wait
 	[ "$(count_rc 0)" -eq $N ] || fail "$(dump)"
-	[ "$(ls -A "$ROOT" | wc -l)" -eq $N ]
+	[ "$(root_entries | wc -l)" -eq $N ]
 	myrunc -0 list -q
 	[ "${#lines[@]}" -eq $N ]
 }

@@ -94,10 +94,10 @@ check_json_lines() {
 	create_container "$CID"
 	fresh_cgroup
 	create_container "$CID2"
-	[ "$(ls -A "$ROOT" | sort)" = "$(printf '%s\n' "$CID" "$CID2" | sort)" ]
+	[ "$(root_entries | sort)" = "$(printf '%s\n' "$CID" "$CID2" | sort)" ]
 	[ -d "$ROOT/$CID" ] && [ -d "$ROOT/$CID2" ]
 	myrunc -0 delete -f "$CID"
-	[ "$(ls -A "$ROOT")" = "$CID2" ]
+	[ "$(root_entries)" = "$CID2" ]
 }
 
 @test "containers under different --root dirs do not see each other" {
