@@ -47,6 +47,9 @@ type Op struct {
 	// Cgroup: the op needs the container's cgroup to exist (a bind of
 	// one of its directories); a hierarchy the cgroup lacks is skipped.
 	Cgroup bool
+	// IDMap, on a bind: the runtime's idmapped clone of Source is
+	// attached instead of a bind.
+	IDMap *IDMap `json:",omitempty"`
 }
 
 // Plan is what must happen before pivot_root (Mounts) and after (Final).
@@ -68,8 +71,9 @@ type CgroupDir struct {
 
 // Input is everything Plan needs to know about the host.
 type Input struct {
-	Spec     *specs.Spec
-	Bundle   string
+	Spec   *specs.Spec
+	Bundle string
+	// InUserNS: the container has a user namespace, new or joined
 	InUserNS bool
 	Cgroups  []CgroupDir
 	// HasKcore adds the /dev/core link, as runc does, when the host has /proc/kcore.
@@ -117,12 +121,18 @@ func mountOps(in Input, m specs.Mount) ([]Op, error) {
 	if typ == "" && o.IsBind() {
 		typ = "bind"
 	}
+	bind := o.IsBind() || typ == "bind"
+	idmap, err := idmapFor(in, m, o, bind)
+	if err != nil {
+		return nil, err
+	}
 	if typ == "cgroup" || typ == "cgroup2" {
 		return cgroupOps(in, dest, o), nil
 	}
 	op := Op{Kind: OpMount, Source: m.Source, Target: dest, FSType: typ, Data: o.DataString(),
 		Propagation: o.Propagation, AttrSet: o.AttrSet, AttrClr: o.AttrClr, TmpCopyUp: o.TmpCopyUp}
-	if o.IsBind() || typ == "bind" {
+	if bind {
+		op.IDMap = idmap
 		src := m.Source
 		if src == "" {
 			return nil, fmt.Errorf("bind mount needs a source")
