@@ -116,6 +116,7 @@ func runtimeFeatures() *features.Features {
 			Apparmor: &features.Apparmor{Enabled: no()},
 			Selinux:  &features.Selinux{Enabled: no()},
 			IntelRdt: &features.IntelRdt{Enabled: no()},
+			// idmapped bind mounts: mounts[].uidMappings/gidMappings, idmap, ridmap
 			MountExtensions: &features.MountExtensions{IDMap: &features.IDMap{Enabled: yes()}},
 			NetDevices:      &features.NetDevices{Enabled: no()},
 		},
