@@ -59,7 +59,7 @@ func idmappedTree(op *rootfs.Op, ns *os.File) (*os.File, error) {
 	}
 	fd, err := unix.OpenTree(unix.AT_FDCWD, op.Source, uint(flags))
 	if err != nil {
-		return nil, explainIDMapErr("open_tree", err, "")
+		return nil, explainIDMapErr("open_tree", err, "", false)
 	}
 	tree := os.NewFile(uintptr(fd), "idmapped:"+op.Source)
 	attr := &unix.MountAttr{Attr_set: unix.MOUNT_ATTR_IDMAP, Userns_fd: uint64(ns.Fd())}
@@ -70,13 +70,13 @@ func idmappedTree(op *rootfs.Op, ns *os.File) (*os.File, error) {
 	if err := unix.MountSetattr(fd, "", uint(at), attr); err != nil {
 		fsName := fsTypeName(fd)
 		tree.Close()
-		return nil, explainIDMapErr("mount_setattr", err, fsName)
+		return nil, explainIDMapErr("mount_setattr", err, fsName, op.IDMap.Recursive)
 	}
 	return tree, nil
 }
 
 // explainIDMapErr says why the kernel refused, in a user's words.
-func explainIDMapErr(call string, err error, fsName string) error {
+func explainIDMapErr(call string, err error, fsName string, recursive bool) error {
 	why := ""
 	switch {
 	case errors.Is(err, unix.ENOSYS):
@@ -86,7 +86,9 @@ func explainIDMapErr(call string, err error, fsName string) error {
 		if fsName == "" {
 			why = "the filesystem does not support idmapped mounts"
 		}
-		why += ", or, with ridmap, one of its submounts does not"
+		if recursive {
+			why += ", or one of its submounts does not (ridmap)"
+		}
 	case errors.Is(err, unix.EPERM):
 		why = "not permitted: idmapping a mount needs CAP_SYS_ADMIN in the user namespace owning its filesystem (the host's)"
 	default:

@@ -42,6 +42,9 @@ func (p *Parent) SendConfig(cfg *Config) error {
 	if p.allowed != nil {
 		return errors.New("handshake: Config sent twice")
 	}
+	if len(cfg.MountFiles) > maxFrameFiles {
+		return fmt.Errorf("handshake: %d idmapped mounts, at most %d can be passed to the init", len(cfg.MountFiles), maxFrameFiles)
+	}
 	p.allowed = []Kind{KindHooksRequest, KindReady, KindError}
 	p.sendMu.Lock()
 	defer p.sendMu.Unlock()
