@@ -91,6 +91,9 @@ func explainIDMapErr(call string, err error, fsName string, recursive bool) erro
 		}
 	case errors.Is(err, unix.EPERM):
 		why = "not permitted: idmapping a mount needs CAP_SYS_ADMIN in the user namespace owning its filesystem (the host's)"
+		if os.Geteuid() != 0 {
+			why += ", which a rootless runtime lacks"
+		}
 	default:
 		return fmt.Errorf("%s: %w", call, err)
 	}

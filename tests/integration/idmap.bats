@@ -109,6 +109,21 @@ add_idmount() {
 	[ "$(squeeze "$output")" = "0 0 0 $over" ] || fail "owners: $output"
 }
 
+@test "idmap in a joined user namespace maps with that namespace" {
+	with_userns
+	run_detached "$CID"
+	local pid
+	pid="$(container_pid "$CID")"
+	fresh_cgroup
+	update_config '.linux.namespaces |= map(if .type == "user" then .path = $p else . end)
+		| del(.linux.uidMappings, .linux.gidMappings)
+		| .process.args = ["stat", "-c", "%u:%g", "/mnt/id/file"]' --arg p "/proc/$pid/ns/user"
+	add_idmount /mnt/id "$SRC" '["bind", "idmap"]'
+	run_fg "$CID2"
+	assert_status 0
+	[ "$output" = 0:0 ] || fail "$output"
+}
+
 @test "idmap on a read-only bind keeps it read-only" {
 	with_userns
 	add_idmount /mnt/ro "$SRC" '["bind", "idmap", "ro"]'
