@@ -135,6 +135,7 @@ func TestPlanIDMapErrors(t *testing.T) {
 		{"ridmap without mappings or user namespace", nil, bindMount("rbind", "ridmap"), "the container has none"},
 		{"idmap on tmpfs", &userNew, withOpts(tmpfs, "idmap"), "only supported for bind mounts"},
 		{"mappings on tmpfs", &userNew, withMaps(tmpfs, ownMap, ownMap), "only supported for bind mounts"},
+		{"idmap on a cgroup bind", &userNew, specs.Mount{Destination: "/sys/fs/cgroup", Type: "cgroup", Source: "cgroup", Options: []string{"rbind", "idmap"}}, "only supported for bind mounts"},
 		{"idmap on cgroup", &userNew, specs.Mount{Destination: "/sys/fs/cgroup", Type: "cgroup", Source: "cgroup", Options: []string{"ridmap"}}, "only supported for bind mounts"},
 		{"uid without gid", &userNew, withMaps(bindMount("bind", "idmap"), ownMap, nil), "given together"},
 		{"gid without uid", nil, withMaps(bindMount("bind"), nil, ownMap), "given together"},

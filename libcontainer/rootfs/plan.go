@@ -71,9 +71,8 @@ type CgroupDir struct {
 
 // Input is everything Plan needs to know about the host.
 type Input struct {
-	Spec   *specs.Spec
-	Bundle string
-	// InUserNS: the container has a user namespace, new or joined
+	Spec     *specs.Spec
+	Bundle   string
 	InUserNS bool
 	Cgroups  []CgroupDir
 	// HasKcore adds the /dev/core link, as runc does, when the host has /proc/kcore.
@@ -121,12 +120,13 @@ func mountOps(in Input, m specs.Mount) ([]Op, error) {
 	if typ == "" && o.IsBind() {
 		typ = "bind"
 	}
-	bind := o.IsBind() || typ == "bind"
+	cgroup := typ == "cgroup" || typ == "cgroup2"
+	bind := (o.IsBind() || typ == "bind") && !cgroup
 	idmap, err := idmapFor(in, m, o, bind)
 	if err != nil {
 		return nil, err
 	}
-	if typ == "cgroup" || typ == "cgroup2" {
+	if cgroup {
 		return cgroupOps(in, dest, o), nil
 	}
 	op := Op{Kind: OpMount, Source: m.Source, Target: dest, FSType: typ, Data: o.DataString(),
