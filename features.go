@@ -53,6 +53,8 @@ var mountOptions = []string{
 	"rrelatime", "rnoatime", "rstrictatime",
 	// tmpfs on a directory, filled with the image's contents
 	"tmpcopyup",
+	// idmapped bind mounts (mount_setattr MOUNT_ATTR_IDMAP)
+	"idmap", "ridmap",
 }
 
 // namespaceTypes are the linux.namespaces[].type values libcontainer
@@ -114,8 +116,8 @@ func runtimeFeatures() *features.Features {
 			Apparmor: &features.Apparmor{Enabled: no()},
 			Selinux:  &features.Selinux{Enabled: no()},
 			IntelRdt: &features.IntelRdt{Enabled: no()},
-			// idmapped mounts (mounts[].uidMappings) are not implemented yet.
-			MountExtensions: &features.MountExtensions{IDMap: &features.IDMap{Enabled: no()}},
+			// idmapped bind mounts: mounts[].uidMappings/gidMappings, idmap, ridmap
+			MountExtensions: &features.MountExtensions{IDMap: &features.IDMap{Enabled: yes()}},
 			NetDevices:      &features.NetDevices{Enabled: no()},
 		},
 		Annotations: map[string]string{

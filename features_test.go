@@ -55,7 +55,8 @@ func TestFeaturesJSONRoundTrip(t *testing.T) {
 		"selinux.enabled": l.Selinux.Enabled, "intelRdt.enabled": l.IntelRdt.Enabled,
 		"mountExtensions.idmap.enabled": l.MountExtensions.IDMap.Enabled, "netDevices.enabled": l.NetDevices.Enabled,
 	} {
-		want := name == "cgroup.v1" || name == "cgroup.v2" || name == "seccomp.enabled"
+		want := name == "cgroup.v1" || name == "cgroup.v2" || name == "seccomp.enabled" ||
+			name == "mountExtensions.idmap.enabled"
 		if p == nil || *p != want {
 			t.Errorf("linux.%s = %v, want %v", name, p, want)
 		}

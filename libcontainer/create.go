@@ -142,12 +142,17 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 	if err != nil {
 		return nil, nil, err
 	}
+	mountFiles, err := idmappedMounts(plan, pid)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer closeFiles(mountFiles) // the init has its own copies once sent
 	st := &State{ID: c.id, Pid: pid, Bundle: o.Bundle, Rootfs: s.Root.Path, InitStartTime: start,
 		Annotations: s.Annotations, CgroupPath: cgPath, OwnMountNs: ns.ownMount, Hooks: s.Hooks,
 		Owner: strconv.Itoa(os.Geteuid())}
 	cfg := &handshake.Config{ID: c.id, Bundle: o.Bundle, Spec: initSpec(s), Pid: pid, NoPivot: o.NoPivot,
 		NoNewKeyring: o.NoNewKeyring, PreserveFds: o.PreserveFds, UnshareCgroupNs: ns.unshareCgroup,
-		InUserNS: ns.inUserNS, Plan: plan, ConsoleFd: p.consoleFd, Seccomp: filter}
+		InUserNS: ns.inUserNS, Plan: plan, MountFiles: mountFiles, ConsoleFd: p.consoleFd, Seccomp: filter}
 	mgr, err := c.handshake(p, cg, cfg, o)
 	if err != nil {
 		return nil, nil, err

@@ -35,6 +35,7 @@ func validateNamespaces(s *specs.Spec) error {
 	}
 	return first(
 		func() error { return checkUserMappings(l, ns) },
+		func() error { return checkIDMapUserNS(s.Mounts, ns) },
 		func() error { return checkTimeOffsets(l.TimeOffsets, ns) },
 		func() error { return checkSysctl(l.Sysctl, ns) },
 	)

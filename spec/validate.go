@@ -91,6 +91,9 @@ func validateMounts(ms []specs.Mount) error {
 		if !bind && m.Type == "" {
 			return fieldErr(p+".type", "required unless the mount is a bind mount")
 		}
+		if err := checkIDMapMount(p, m); err != nil {
+			return err
+		}
 		if len(m.UIDMappings) > 0 && len(m.GIDMappings) == 0 {
 			return fieldErr(p+".gidMappings", "required with uidMappings (idmapped mount)")
 		}

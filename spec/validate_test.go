@@ -88,6 +88,13 @@ func TestValidateMounts(t *testing.T) {
 		{"idmap size 0", add(specs.Mount{Destination: "/mnt", Source: "/x", Type: "bind", UIDMappings: idmap,
 			GIDMappings: []specs.LinuxIDMapping{{Size: 0}}}), "mounts[7].gidMappings[0].size: must be positive"},
 		{"idmap good", add(specs.Mount{Destination: "/mnt", Source: "/x", Type: "bind", UIDMappings: idmap, GIDMappings: idmap}), ""},
+		{"idmap option on tmpfs", add(specs.Mount{Destination: "/mnt", Type: "tmpfs", Source: "tmpfs", Options: []string{"ridmap"}}),
+			"mounts[7].options: idmap and ridmap are only supported for bind mounts"},
+		{"mappings on tmpfs", add(specs.Mount{Destination: "/mnt", Type: "tmpfs", Source: "tmpfs", UIDMappings: idmap, GIDMappings: idmap}),
+			"mounts[7].uidMappings: idmapped mounts are only supported for bind mounts"},
+		{"idmap option on rbind", add(specs.Mount{Destination: "/mnt", Source: "/x", Options: []string{"rbind", "ridmap"}, UIDMappings: idmap, GIDMappings: idmap}), ""},
+		{"idmap without mappings or user namespace", add(specs.Mount{Destination: "/mnt", Source: "/x", Type: "bind", Options: []string{"idmap"}}),
+			"mounts[7].options: idmap without uidMappings and gidMappings maps with the container's user namespace, but there is none (add one to linux.namespaces, or give the mount its own mappings)"},
 		// runtime-tools "mounts": bind mounts with no type, propagation options.
 		{"bind without type", add(specs.Mount{Destination: "/mnt/etc-rshared", Source: "/etc", Options: []string{"nosuid", "rbind", "rshared"}}), ""},
 		{"tmpfs good", add(specs.Mount{Destination: "/tmp/test-shared", Type: "tmpfs", Source: "tmpfs", Options: []string{"shared"}}), ""},

@@ -42,8 +42,13 @@ func (p *Parent) SendConfig(cfg *Config) error {
 	if p.allowed != nil {
 		return errors.New("handshake: Config sent twice")
 	}
+	if len(cfg.MountFiles) > maxFrameFiles {
+		return fmt.Errorf("handshake: %d idmapped mounts, at most %d can be passed to the init", len(cfg.MountFiles), maxFrameFiles)
+	}
 	p.allowed = []Kind{KindHooksRequest, KindSeccompFd, KindReady, KindError}
-	return p.send(KindConfig, cfg)
+	p.sendMu.Lock()
+	defer p.sendMu.Unlock()
+	return p.c.sendFiles(KindConfig, cfg, cfg.MountFiles)
 }
 
 func (p *Parent) send(k Kind, v any) error {
@@ -145,17 +150,23 @@ type Child struct {
 // NewChild wraps the inherited socket.
 func NewChild(f *os.File) *Child { return &Child{c: conn{f}} }
 
-// RecvConfig reads the first message.
+// RecvConfig reads the first message and the files it carries.
 func (c *Child) RecvConfig() (*Config, error) {
-	k, body, err := c.c.recv()
+	k, body, files, err := c.c.recvFiles()
 	if err != nil {
 		return nil, fmt.Errorf("handshake: waiting for config: %w", err)
 	}
 	if k != KindConfig {
+		closeAll(files)
 		return nil, fmt.Errorf("handshake: expected Config, got %s", k)
 	}
 	var cfg Config
-	return &cfg, decode(k, body, &cfg)
+	if err := decode(k, body, &cfg); err != nil {
+		closeAll(files)
+		return nil, err
+	}
+	cfg.MountFiles = files
+	return &cfg, nil
 }
 
 // RequestHooks asks the parent to run its hooks and blocks until it did.

@@ -252,3 +252,30 @@ func TestSeccompFdOutOfOrder(t *testing.T) {
 		t.Fatalf("SeccompFd without a descriptor accepted: %#v", m)
 	}
 }
+
+func TestConfigCarriesMountFiles(t *testing.T) {
+	p, c := pair(t)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	errc := make(chan error, 1)
+	go func() { errc <- p.SendConfig(&Config{ID: "x", MountFiles: []*os.File{w}}) }()
+	cfg, err := c.RecvConfig()
+	if err != nil || cfg.ID != "x" || len(cfg.MountFiles) != 1 {
+		t.Fatalf("got %+v, %v", cfg, err)
+	}
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	defer cfg.MountFiles[0].Close()
+	if _, err := cfg.MountFiles[0].Write([]byte("ok")); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 2)
+	if _, err := io.ReadFull(r, buf); err != nil || string(buf) != "ok" {
+		t.Fatalf("read %q, %v", buf, err)
+	}
+}

@@ -78,6 +78,9 @@ type Config struct {
 	InUserNS bool `json:"inUserNS,omitempty"`
 	// Plan is the rootfs set-up, computed and checked by the parent.
 	Plan *rootfs.Plan `json:"plan"`
+	// MountFiles travel with the Config frame: the detached idmapped
+	// trees the plan's ops name by index (rootfs.IDMap.File).
+	MountFiles []*os.File `json:"-"`
 	// Exec: the init becomes a new process in an existing container
 	// (all its namespaces are already joined); Spec.Process is that
 	// process. It execs right after Ready, and reports a failed execve.

@@ -130,8 +130,14 @@ func mountRootfs(s *initState) error {
 			return err
 		}
 	}
-	opts := rootfs.ApplyOpts{InUserNS: s.cfg.InUserNS, WaitCgroup: s.child.WaitCgroup}
-	if err := rootfs.Apply(s.spec.Root.Path, s.cfg.Plan.Mounts, opts); err != nil {
+	opts := rootfs.ApplyOpts{InUserNS: s.cfg.InUserNS, WaitCgroup: s.child.WaitCgroup,
+		MountFiles: s.cfg.MountFiles}
+	err := rootfs.Apply(s.spec.Root.Path, s.cfg.Plan.Mounts, opts)
+	// attached or not, the idmapped trees are done with
+	for _, f := range s.cfg.MountFiles {
+		f.Close()
+	}
+	if err != nil {
 		return err
 	}
 	// a cwd the image lacks is made now, while we are root and / is writable

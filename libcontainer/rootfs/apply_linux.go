@@ -16,6 +16,8 @@ type ApplyOpts struct {
 	// WaitCgroup, if set, is called once before the first op that needs
 	// the container's cgroup to exist.
 	WaitCgroup func() error
+	// MountFiles are the runtime's detached idmapped trees (Op.IDMap.File).
+	MountFiles []*os.File
 }
 
 // Apply carries out ops with rootfs as the container's "/". It runs in
@@ -33,16 +35,19 @@ func Apply(rootfs string, ops []Op, o ApplyOpts) error {
 			}
 			o.WaitCgroup = nil
 		}
-		if err := applyOne(root, op, o.InUserNS); err != nil {
+		if err := applyOne(root, op, o); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func applyOne(root *os.File, op Op, inUserNS bool) error {
+func applyOne(root *os.File, op Op, o ApplyOpts) error {
 	switch op.Kind {
 	case OpMount:
+		if op.IDMap != nil {
+			return attachIDMapped(root, op, o.MountFiles)
+		}
 		return mountOp(root, op)
 	case OpRemount:
 		return withExisting(root, op.Target, func(f *os.File) error {
@@ -52,7 +57,7 @@ func applyOne(root *os.File, op Op, inUserNS bool) error {
 			return nil
 		})
 	case OpDevice:
-		return deviceOp(root, op, inUserNS)
+		return deviceOp(root, op, o.InUserNS)
 	case OpSymlink:
 		return symlinkOp(root, op)
 	case OpMask:

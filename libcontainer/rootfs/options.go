@@ -16,6 +16,8 @@ type MountOptions struct {
 	// Recursive attributes (mount_setattr with AT_RECURSIVE): "rro", "rnosuid", ...
 	AttrSet, AttrClr uint64
 	TmpCopyUp        bool
+	// idmap / ridmap: an idmapped bind, never passed to mount(2)
+	IDMap, RecursiveIDMap bool
 }
 
 type flagOpt struct {
@@ -125,6 +127,11 @@ func ParseOptions(opts []string) MountOptions {
 		}
 		if o == "tmpcopyup" {
 			m.TmpCopyUp = true
+			continue
+		}
+		if o == "idmap" || o == "ridmap" {
+			m.IDMap = m.IDMap || o == "idmap"
+			m.RecursiveIDMap = m.RecursiveIDMap || o == "ridmap"
 			continue
 		}
 		m.Data = append(m.Data, o)

@@ -47,6 +47,9 @@ type Op struct {
 	// Cgroup: the op needs the container's cgroup to exist (a bind of
 	// one of its directories); a hierarchy the cgroup lacks is skipped.
 	Cgroup bool
+	// IDMap, on a bind: the runtime's idmapped clone of Source is
+	// attached instead of a bind.
+	IDMap *IDMap `json:",omitempty"`
 }
 
 // Plan is what must happen before pivot_root (Mounts) and after (Final).
@@ -117,12 +120,19 @@ func mountOps(in Input, m specs.Mount) ([]Op, error) {
 	if typ == "" && o.IsBind() {
 		typ = "bind"
 	}
-	if typ == "cgroup" || typ == "cgroup2" {
+	cgroup := typ == "cgroup" || typ == "cgroup2"
+	bind := (o.IsBind() || typ == "bind") && !cgroup
+	idmap, err := idmapFor(in, m, o, bind)
+	if err != nil {
+		return nil, err
+	}
+	if cgroup {
 		return cgroupOps(in, dest, o), nil
 	}
 	op := Op{Kind: OpMount, Source: m.Source, Target: dest, FSType: typ, Data: o.DataString(),
 		Propagation: o.Propagation, AttrSet: o.AttrSet, AttrClr: o.AttrClr, TmpCopyUp: o.TmpCopyUp}
-	if o.IsBind() || typ == "bind" {
+	if bind {
+		op.IDMap = idmap
 		src := m.Source
 		if src == "" {
 			return nil, fmt.Errorf("bind mount needs a source")
