@@ -1,0 +1,42 @@
+package libcontainer
+
+import (
+	"reflect"
+	"testing"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+func TestNeedsMapHelpers(t *testing.T) {
+	own := []specs.LinuxIDMapping{{ContainerID: 0, HostID: 1000, Size: 1}}
+	ownGid := []specs.LinuxIDMapping{{ContainerID: 0, HostID: 100, Size: 1}}
+	ranges := []specs.LinuxIDMapping{{ContainerID: 0, HostID: 1000, Size: 1}, {ContainerID: 1, HostID: 300000, Size: 65536}}
+	for _, c := range []struct {
+		name       string
+		euid, egid int
+		uids, gids []specs.LinuxIDMapping
+		want       bool
+	}{
+		{"root writes any map itself", 0, 0, ranges, ranges, false},
+		{"own ids only", 1000, 100, own, ownGid, false},
+		{"own uid to another container id", 1000, 100,
+			[]specs.LinuxIDMapping{{ContainerID: 1000, HostID: 1000, Size: 1}}, ownGid, false},
+		{"subordinate uids", 1000, 100, ranges, ownGid, true},
+		{"subordinate gids", 1000, 100, own, ranges, true},
+		{"someone else's uid", 1000, 100, []specs.LinuxIDMapping{{ContainerID: 0, HostID: 1001, Size: 1}}, ownGid, true},
+		{"more than one own id", 1000, 100, []specs.LinuxIDMapping{{ContainerID: 0, HostID: 1000, Size: 2}}, ownGid, true},
+		{"gid map of the uid", 1000, 100, own, own, true},
+	} {
+		if got := needsMapHelpers(c.euid, c.egid, c.uids, c.gids); got != c.want {
+			t.Errorf("%s: needsMapHelpers = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+func TestHelperArgs(t *testing.T) {
+	got := helperArgs(42, []specs.LinuxIDMapping{{ContainerID: 0, HostID: 1000, Size: 1}, {ContainerID: 1, HostID: 300000, Size: 65536}})
+	want := []string{"42", "0", "1000", "1", "1", "300000", "65536"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("helperArgs = %q, want %q", got, want)
+	}
+}
