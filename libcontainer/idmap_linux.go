@@ -35,6 +35,24 @@ func onlyOwnID(m []specs.LinuxIDMapping, id int) bool {
 	return len(m) == 1 && m[0].HostID == uint32(id) && m[0].Size == 1
 }
 
+// checkMapsRoot: the init becomes root of the namespace before execve,
+// so container id 0 must be mapped.
+func checkMapsRoot(uids, gids []specs.LinuxIDMapping) error {
+	for _, m := range []struct {
+		field string
+		maps  []specs.LinuxIDMapping
+	}{{"linux.uidMappings", uids}, {"linux.gidMappings", gids}} {
+		mapped := false
+		for _, x := range m.maps {
+			mapped = mapped || (x.ContainerID == 0 && x.Size > 0)
+		}
+		if !mapped {
+			return fmt.Errorf("%s: must map container id 0 (the container's init starts as its root)", m.field)
+		}
+	}
+	return nil
+}
+
 // helperArgs are newuidmap's (or newgidmap's) arguments for pid: the
 // triples in the order of the spec.
 func helperArgs(pid int, m []specs.LinuxIDMapping) []string {

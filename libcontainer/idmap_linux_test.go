@@ -33,6 +33,20 @@ func TestNeedsMapHelpers(t *testing.T) {
 	}
 }
 
+func TestCheckMapsRoot(t *testing.T) {
+	root := []specs.LinuxIDMapping{{ContainerID: 1, HostID: 300000, Size: 10}, {ContainerID: 0, HostID: 1000, Size: 1}}
+	noRoot := []specs.LinuxIDMapping{{ContainerID: 1, HostID: 300000, Size: 10}}
+	if err := checkMapsRoot(root, root); err != nil {
+		t.Errorf("root mapped second: %v", err)
+	}
+	if err := checkMapsRoot(noRoot, root); err == nil || err.Error()[:17] != "linux.uidMappings" {
+		t.Errorf("uid 0 unmapped: %v", err)
+	}
+	if err := checkMapsRoot(root, noRoot); err == nil || err.Error()[:17] != "linux.gidMappings" {
+		t.Errorf("gid 0 unmapped: %v", err)
+	}
+}
+
 func TestHelperArgs(t *testing.T) {
 	got := helperArgs(42, []specs.LinuxIDMapping{{ContainerID: 0, HostID: 1000, Size: 1}, {ContainerID: 1, HostID: 300000, Size: 65536}})
 	want := []string{"42", "0", "1000", "1", "1", "300000", "65536"}

@@ -102,8 +102,11 @@ func planNamespaces(s *specs.Spec) (*nsPlan, error) {
 		return nil, fmt.Errorf("linux.namespaces: a new user namespace cannot be combined with joining a mount or time namespace")
 	}
 	if p.newUser && needsMapHelpers(os.Geteuid(), os.Getegid(), s.Linux.UIDMappings, s.Linux.GIDMappings) {
-		var err error
-		if p.maps, err = findMapHelpers(); err != nil {
+		err := checkMapsRoot(s.Linux.UIDMappings, s.Linux.GIDMappings)
+		if err == nil {
+			p.maps, err = findMapHelpers()
+		}
+		if err != nil {
 			p.close()
 			return nil, err
 		}

@@ -156,7 +156,7 @@ rl_subid_maps() {
 	[ "${lines[0]}" = 1000 ] && [[ " ${lines[1]} " == *" 2000 "* ]] || fail "$output"
 }
 
-@test "rootless: ranges not granted in /etc/subuid or /etc/subgid fail, naming the helper, leaving nothing" {
+@test "rootless: ranges not granted in /etc/subuid or /etc/subgid, or no root in the map, fail clearly, leaving nothing" {
 	rl_subid_maps 400000 300000
 	as_user run rl7
 	[ "$status" -ne 0 ] || fail "an ungranted uid range was mapped: $output"
@@ -171,4 +171,11 @@ rl_subid_maps() {
 	[[ "$output" == *newgidmap*"not allowed"* ]] || fail "no newgidmap error: $output"
 	[ -z "$(ls "$RL_DIR/xdg/myrunc" 2>/dev/null)" ] || fail "state left: $(ls "$RL_DIR/xdg/myrunc")"
 	[ -z "$(leaked_pids)" ] || fail "processes left: $(leaked_pids)"
+
+	# the init starts as root of its namespace: id 0 must be mapped
+	rl_config '.linux.uidMappings = [{containerID: 1, hostID: 300000, size: 65536}]'
+	as_user run rl7
+	[ "$status" -ne 0 ] || fail "a map without root was accepted: $output"
+	[[ "$output" == *"linux.uidMappings: must map container id 0"* ]] || fail "$output"
+	[ -z "$(ls "$RL_DIR/xdg/myrunc" 2>/dev/null)" ] || fail "state left: $(ls "$RL_DIR/xdg/myrunc")"
 }
