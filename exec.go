@@ -14,6 +14,7 @@ import (
 
 	"myrunc/libcontainer"
 	"myrunc/libcontainer/console"
+	"myrunc/libcontainer/user"
 	"myrunc/spec"
 )
 
@@ -29,7 +30,7 @@ var execCommand = &cli.Command{
 		&cli.StringFlag{Name: "console-socket", Usage: "unix socket to receive the pty master"},
 		&cli.StringSliceFlag{Name: "env", Aliases: []string{"e"}, Usage: "set an environment variable (KEY=VALUE)"},
 		&cli.StringFlag{Name: "cwd", Usage: "working directory in the container"},
-		&cli.StringFlag{Name: "user", Aliases: []string{"u"}, Usage: "uid[:gid] to run as"},
+		&cli.StringFlag{Name: "user", Aliases: []string{"u"}, Usage: "user[:group] to run as: numbers, or names from the container's /etc/passwd and /etc/group"},
 		&cli.StringSliceFlag{Name: "additional-gids", Aliases: []string{"g"}, Usage: "additional group ids"},
 		&cli.StringSliceFlag{Name: "cap", Aliases: []string{"c"}, Usage: "add a capability (CAP_NAME)"},
 		&cli.BoolFlag{Name: "no-new-privs", Usage: "set no_new_privs for the process"},
@@ -60,7 +61,7 @@ var execCommand = &cli.Command{
 		}
 		proc, err := ct.Exec(&libcontainer.ExecOpts{Process: p, PidFile: c.String("pid-file"),
 			PreserveFds: c.Int("preserve-fds"), ConsoleSocket: c.String("console-socket"),
-			AttachConsole: !c.Bool("detach")})
+			AttachConsole: !c.Bool("detach"), User: namedUser(c.String("user"))})
 		if err != nil {
 			return err
 		}
@@ -134,11 +135,13 @@ func applyExecFlags(c *cli.Context, p *specs.Process) error {
 		p.Cwd = c.String("cwd")
 	}
 	if u := c.String("user"); u != "" {
-		uid, gid, err := parseUser(u)
+		uid, gid, named, err := parseUser(u)
 		if err != nil {
 			return err
 		}
-		p.User.UID, p.User.GID = uid, gid
+		if !named {
+			p.User.UID, p.User.GID = uid, gid
+		}
 	}
 	for _, g := range c.StringSlice("additional-gids") {
 		n, err := strconv.ParseUint(g, 10, 32)
@@ -181,21 +184,22 @@ func setEnv(env []string, kv string) []string {
 	return append(env, kv)
 }
 
-// parseUser takes uid or uid:gid, numbers (user names are resolved in
-// the container's /etc/passwd later, by the security work).
-func parseUser(u string) (uid, gid uint32, err error) {
-	us, gs, hasGid := strings.Cut(u, ":")
-	n, err := strconv.ParseUint(us, 10, 32)
+// parseUser takes uid[:gid], numbers, or a user and group either of
+// which is a name: named, then the container's init looks them up in its
+// own /etc/passwd and /etc/group.
+func parseUser(u string) (uid, gid uint32, named bool, err error) {
+	s, err := user.ParseSpec(u)
 	if err != nil {
-		return 0, 0, fmt.Errorf("exec --user %q: the uid must be a number", u)
+		return 0, 0, false, fmt.Errorf("exec %w", err)
 	}
-	uid = uint32(n)
-	if hasGid {
-		m, err := strconv.ParseUint(gs, 10, 32)
-		if err != nil {
-			return 0, 0, fmt.Errorf("exec --user %q: the gid must be a number", u)
-		}
-		gid = uint32(m)
+	uid, gid, numeric := s.Numeric()
+	return uid, gid, !numeric, nil
+}
+
+// namedUser is --user when it has names to look up, else "".
+func namedUser(u string) string {
+	if _, _, named, err := parseUser(u); err == nil && named {
+		return u
 	}
-	return uid, gid, nil
+	return ""
 }

@@ -28,6 +28,9 @@ type ExecOpts struct {
 	// as in CreateOpts
 	ConsoleSocket string
 	AttachConsole bool
+	// User is a user[:group] with names, looked up inside the container
+	// (Process.User holds numeric ids).
+	User string
 }
 
 // Process is a process Exec started; the caller is its parent.
@@ -132,7 +135,7 @@ func (c *Container) startExec(p *initProcess, s *specs.Spec, filter *seccomp.Pro
 	es.Hooks = nil // exec runs no hooks
 	cfg := &handshake.Config{ID: c.id, Bundle: c.state.Bundle, Spec: es, Pid: p.pid, Exec: true,
 		PreserveFds: o.PreserveFds, InUserNS: hasNS(s, specs.UserNamespace), ConsoleFd: p.consoleFd,
-		Seccomp: filter}
+		Seccomp: filter, ExecUser: o.User}
 	if err := p.sock.SendConfig(cfg); err != nil {
 		return err
 	}

@@ -40,6 +40,9 @@ type nsPlan struct {
 	viaNsenter bool
 	unshare    []string
 	pidPipeW   *os.File
+	// maps: the new user namespace is made by nsenter and mapped by
+	// newuidmap/newgidmap (idmap_linux.go)
+	maps *mapHelpers
 }
 
 type nsJoin struct {
@@ -51,7 +54,8 @@ type nsJoin struct {
 // planNamespaces opens the namespaces to join. A cgroup namespace is
 // unshared by the init once it is in its cgroup, and a time namespace by
 // the init after writing its offsets; joining a user, mount or time
-// namespace needs a single-threaded process, so then nsenter does it all.
+// namespace needs a single-threaded process, so then nsenter does it all,
+// as it does when an unprivileged user maps more than its own ids.
 func planNamespaces(s *specs.Spec) (*nsPlan, error) {
 	p := &nsPlan{}
 	if s.Linux == nil {
@@ -93,31 +97,42 @@ func planNamespaces(s *specs.Spec) (*nsPlan, error) {
 		}
 		p.threadJoins = append(p.threadJoins, nsJoin{typ: ns.Type, flag: flag, f: f})
 	}
-	if p.viaNsenter {
-		if err := p.toNsenter(s); err != nil {
+	if p.viaNsenter && p.newUser {
+		p.close()
+		return nil, fmt.Errorf("linux.namespaces: a new user namespace cannot be combined with joining a mount or time namespace")
+	}
+	if p.newUser && needsMapHelpers(os.Geteuid(), os.Getegid(), s.Linux.UIDMappings, s.Linux.GIDMappings) {
+		err := checkMapsRoot(s.Linux.UIDMappings, s.Linux.GIDMappings)
+		if err == nil {
+			p.maps, err = findMapHelpers()
+		}
+		if err != nil {
 			p.close()
 			return nil, err
 		}
+		p.viaNsenter = true
+	}
+	if p.viaNsenter {
+		p.toNsenter(s)
 	}
 	return p, nil
 }
 
 // toNsenter moves the whole namespace set-up into the init's constructor:
-// the user namespace is joined first, so that namespaces made afterwards
-// belong to it.
-func (p *nsPlan) toNsenter(s *specs.Spec) error {
-	if p.newUser {
-		return fmt.Errorf("linux.namespaces: a new user namespace cannot be combined with joining a mount or time namespace")
-	}
+// the user namespace is joined (or made) first, so that namespaces made
+// afterwards belong to it.
+func (p *nsPlan) toNsenter(s *specs.Spec) {
 	p.nsenterJoins, p.threadJoins = p.threadJoins, nil
 	userFirst(p.nsenterJoins)
 	for _, ns := range s.Linux.Namespaces {
+		if ns.Type == specs.UserNamespace && p.maps != nil {
+			continue // made before the others, with its own handshake
+		}
 		if ns.Path == "" && ns.Type != specs.CgroupNamespace && ns.Type != specs.TimeNamespace {
 			p.unshare = append(p.unshare, string(ns.Type))
 		}
 	}
 	p.cloneFlags = 0
-	return nil
 }
 
 func userFirst(joins []nsJoin) {
@@ -132,6 +147,9 @@ func (p *nsPlan) close() {
 	}
 	if p.pidPipeW != nil {
 		p.pidPipeW.Close()
+	}
+	if p.maps != nil {
+		p.maps.close()
 	}
 }
 

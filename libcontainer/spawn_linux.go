@@ -108,7 +108,7 @@ func spawn(a spawnArgs) (*initProcess, error) {
 		cmd.ExtraFiles = append(cmd.ExtraFiles, exe)
 	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: ns.cloneFlags}
-	if ns.newUser {
+	if ns.newUser && ns.maps == nil {
 		cmd.SysProcAttr.UidMappings = idMaps(a.uidMaps)
 		cmd.SysProcAttr.GidMappings = idMaps(a.gidMaps)
 		// an unprivileged user may only map its gid after denying setgroups
@@ -127,6 +127,14 @@ func spawn(a spawnArgs) (*initProcess, error) {
 		ns.pidPipeW = nil
 	}
 	p := &initProcess{cmd: cmd, sock: sock, gate: gate, pid: cmd.Process.Pid, consoleFd: consoleFd}
+	if ns.maps != nil {
+		if err := ns.maps.write(p.pid, a.uidMaps, a.gidMaps); err != nil {
+			p.kill()
+			sock.Close()
+			gate.Close()
+			return nil, err
+		}
+	}
 	if pidPipe != nil {
 		if err := p.readForkedPid(pidPipe); err != nil {
 			p.kill()
@@ -146,11 +154,16 @@ func nsenterRequest(cmd *exec.Cmd, ns *nsPlan) (*os.File, error) {
 		joins = append(joins, nsenter.Join{Type: string(j.typ), Fd: 3 + len(cmd.ExtraFiles)})
 		cmd.ExtraFiles = append(cmd.ExtraFiles, j.f)
 	}
+	userSync := -1
+	if ns.maps != nil {
+		userSync = 3 + len(cmd.ExtraFiles)
+		cmd.ExtraFiles = append(cmd.ExtraFiles, ns.maps.child)
+	}
 	r, w, err := os.Pipe()
 	if err != nil {
 		return nil, err
 	}
-	cmd.Env = append(cmd.Env, nsenter.Request(joins, ns.unshare, 3+len(cmd.ExtraFiles)))
+	cmd.Env = append(cmd.Env, nsenter.Request(joins, ns.unshare, 3+len(cmd.ExtraFiles), userSync))
 	cmd.ExtraFiles = append(cmd.ExtraFiles, w)
 	// our copy of the write end must be gone before we read to EOF; it
 	// is closed right after the start, below, through this reader's owner

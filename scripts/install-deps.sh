@@ -7,7 +7,7 @@
 # runs only when an install fails (a fresh machine's package lists may be
 # stale or empty). Run as root on Debian 12. Groups:
 #   build  gcc libc6-dev libseccomp-dev pkg-config make git, then `go mod download`
-#   test   bats jq busybox-static util-linux bsdutils python3 iproute2 iptables kmod procps tar gzip
+#   test   bats jq busybox-static util-linux bsdutils python3 iproute2 iptables kmod procps tar gzip uidmap
 #   bench  runc crun time          (peers for `make bench`, GNU time for peak RSS)
 #   engines containerd docker.io podman conmon umoci busybox-static jq file
 #          (tests/e2e: real engines; umoci + busybox-static make the offline image)
@@ -16,7 +16,7 @@ set -euo pipefail
 
 declare -A G=(
 	[build]="gcc libc6-dev libseccomp-dev pkg-config make git"
-	[test]="bats jq busybox-static util-linux bsdutils python3 iproute2 iptables kmod procps tar gzip"
+	[test]="bats jq busybox-static util-linux bsdutils python3 iproute2 iptables kmod procps tar gzip uidmap"
 	[bench]="runc crun time"
 	[engines]="containerd docker.io podman conmon umoci busybox-static jq file"
 )

@@ -85,6 +85,9 @@ type Config struct {
 	// (all its namespaces are already joined); Spec.Process is that
 	// process. It execs right after Ready, and reports a failed execve.
 	Exec bool `json:"exec,omitempty"`
+	// ExecUser is `exec --user` when it names a user or group: the init
+	// resolves it in the container's /etc/passwd and /etc/group.
+	ExecUser string `json:"execUser,omitempty"`
 	// ConsoleFd, if not 0, is a connected unix socket to send the pty
 	// master over (process.terminal).
 	ConsoleFd int `json:"consoleFd,omitempty"`

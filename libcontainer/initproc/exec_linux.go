@@ -12,6 +12,8 @@ import (
 // namespaces (its C constructor did) into a new process of it.
 var execBeforeReady = []step{
 	{"cgroup", waitCgroup},
+	// before seccomp, which might not allow the reads
+	{"lookupUser", lookupExecUser},
 	{"console", setupConsole},
 	{"rlimits", setRlimits},
 	{"oomScoreAdj", setOomScoreAdj},

@@ -4,13 +4,18 @@
 // a constructor of `myrunc init`, only when the runtime asked for it.
 //
 // Input, in the environment (see nsenter.go for the writer):
-//   _MYRUNC_NSENTER=<join>;<new>;<pidpipe>
+//   _MYRUNC_NSENTER=<join>;<new>;<pidpipe>;<usersync>
 //   <join>    comma-separated type:fd pairs, joined in the given order
 //             (the runtime puts "user" first), e.g. user:6,net:7
 //   <new>     comma-separated types to create with unshare after joining
 //   <pidpipe> fd of a pipe: if a pid namespace was joined or created, we
 //             fork, write the child's pid there as decimal text and exit;
 //             the child goes on to become the init.
+//   <usersync> -1, or the fd of a socket to the runtime: we make a new
+//             user namespace before the <new> ones, send one byte, and the
+//             runtime has newuidmap/newgidmap write our maps (an
+//             unprivileged runtime cannot map more than its own ids) and
+//             answers with one byte; only then can we become root there.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <grp.h>
@@ -22,7 +27,7 @@
 #include <unistd.h>
 
 static void die(const char *what, const char *arg) {
-	fprintf(stderr, "myrunc init: nsenter: %s %s: %s\n", what, arg ? arg : "", strerror(errno));
+	fprintf(stderr, "myrunc init: nsenter: %s%s%s: %s\n", what, arg ? " " : "", arg ? arg : "", strerror(errno));
 	_exit(1);
 }
 
@@ -65,6 +70,30 @@ static int join(char *list) {
 	return pid;
 }
 
+// new_user_mapped_by_runtime makes a user namespace whose maps the
+// runtime writes, then becomes its root. Before execve, so the init keeps
+// its capabilities there: a process whose uid is unmapped loses them.
+static void new_user_mapped_by_runtime(int sync) {
+	if (unshare(CLONE_NEWUSER) < 0)
+		die("unshare", "user");
+	char c = 'u';
+	if (write(sync, &c, 1) != 1)
+		die("tell the runtime the user namespace exists", NULL);
+	ssize_t n;
+	do
+		n = read(sync, &c, 1);
+	while (n < 0 && errno == EINTR);
+	// no answer: the runtime could not write the maps and says why itself
+	if (n != 1)
+		_exit(1);
+	close(sync);
+	// allowed only where newgidmap left setgroups enabled: clears the
+	// host's groups, which are unmapped here
+	setgroups(0, NULL);
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		die("become root of the new user namespace", NULL);
+}
+
 static int unshare_new(char *list) {
 	int flags = 0;
 	for (char *save = NULL, *item = strtok_r(list, ",", &save); item; item = strtok_r(NULL, ",", &save))
@@ -83,9 +112,12 @@ __attribute__((constructor)) static void myrunc_nsenter(void) {
 	char *joins = strtok_r(spec, ";", &save);
 	char *news = strtok_r(NULL, ";", &save);
 	char *pipe = strtok_r(NULL, ";", &save);
-	if (!joins || !news || !pipe)
+	char *usersync = strtok_r(NULL, ";", &save);
+	if (!joins || !news || !pipe || !usersync)
 		die("bad _MYRUNC_NSENTER", env);
 	int pidns = join(joins + (*joins == '-'));
+	if (atoi(usersync) >= 0)
+		new_user_mapped_by_runtime(atoi(usersync));
 	pidns |= unshare_new(news + (*news == '-'));
 	int pipefd = atoi(pipe);
 	if (!pidns) {

@@ -128,3 +128,80 @@ teardown() { teardown_test; }
 	myrunc exec "$CID2" id -u
 	[ "$output" = 0 ] || fail "$output"
 }
+
+@test "exec --user NAME takes uid, gid, groups and HOME from the container's files" {
+	myrunc exec --user user "$CID" sh -c 'id -u; id -g; id -G; echo "$HOME"'
+	assert_status 0
+	[ "${lines[0]}" = 1000 ] && [ "${lines[1]}" = 1000 ] || fail "$output"
+	# extra (2000) lists user as a member
+	[[ " ${lines[2]} " == *" 2000 "* ]] || fail "groups: $output"
+	[ "${lines[3]}" = /home/user ] || fail "HOME: $output"
+	# a HOME of the process's own wins; --additional-gids add to the member groups
+	myrunc exec --user nobody --env HOME=/mine --additional-gids 1000 "$CID" sh -c 'id -u; id -g; id -G; echo "$HOME"'
+	assert_status 0
+	[ "${lines[0]}" = 65534 ] && [ "${lines[1]}" = 65534 ] || fail "$output"
+	[[ " ${lines[2]} " == *" 1000 "* ]] || fail "groups: $output"
+	[ "${lines[3]}" = /mine ] || fail "HOME: $output"
+}
+
+@test "exec --user NAME:GROUP and UID:GROUP; numeric ids as before" {
+	myrunc exec --user user:root "$CID" sh -c 'id -u; id -g; id -G'
+	assert_status 0
+	[ "${lines[0]}" = 1000 ] && [ "${lines[1]}" = 0 ] || fail "$output"
+	# a group given replaces the member groups, as with runc and Docker
+	[[ " ${lines[2]} " != *" 2000 "* ]] || fail "groups: $output"
+	myrunc exec --user 1000:extra "$CID" sh -c 'id -u; id -g'
+	assert_status 0
+	[ "$(squeeze "$output")" = "1000 2000" ] || fail "$output"
+	myrunc exec --user nobody:1000 "$CID" sh -c 'id -u; id -g'
+	assert_status 0
+	[ "$(squeeze "$output")" = "65534 1000" ] || fail "$output"
+	# numbers need no files: uid alone keeps gid 0, unknown ids are fine
+	myrunc exec --user 1000 "$CID" sh -c 'id -u; id -g; id -G'
+	assert_status 0
+	[ "$(squeeze "$output")" = "1000 0 0" ] || fail "$output"
+	myrunc exec --user 4321:4321 "$CID" sh -c 'id -u; id -g'
+	assert_status 0
+	[ "$(squeeze "$output")" = "4321 4321" ] || fail "$output"
+}
+
+@test "exec --user with an unknown user or group fails, naming it and the file" {
+	myrunc exec --user bob "$CID" true
+	assert_error
+	assert_output_contains "no such user bob in the container's /etc/passwd"
+	myrunc exec --user user:nosuch "$CID" true
+	assert_error
+	assert_output_contains "no such group nosuch in the container's /etc/group"
+	myrunc exec --user user: "$CID" true
+	assert_error
+	assert_output_contains "group is empty"
+	myrunc exec --user a:b:c "$CID" true
+	assert_error
+	assert_output_contains "user[:group]"
+}
+
+@test "exec --user looks names up inside the container: a symlinked /etc/passwd cannot reach the host" {
+	# the same absolute path holds a different user on the host and in the rootfs
+	echo "evil:x:4242:4242::/on-host:/bin/sh" >"$TEST_DIR/passwd.target"
+	mkdir -p "$BUNDLE/rootfs$TEST_DIR"
+	echo "evil:x:1234:1234::/in-container:/bin/sh" >"$BUNDLE/rootfs$TEST_DIR/passwd.target"
+	ln -sf "$TEST_DIR/passwd.target" "$BUNDLE/rootfs/etc/passwd"
+	myrunc exec --user evil "$CID" sh -c 'id -u; echo "$HOME"'
+	assert_status 0
+	[ "$(squeeze "$output")" = "1234 /in-container" ] || fail "resolved outside the container: $output"
+	# a link to a file only the host has is a missing file, not the host's
+	ln -sf /etc/hostname "$BUNDLE/rootfs/etc/passwd"
+	myrunc exec --user root "$CID" true
+	assert_error
+	assert_output_contains "no such user root" "/etc/passwd"
+}
+
+@test "exec --user does not hang on a FIFO /etc/group" {
+	rm "$BUNDLE/rootfs/etc/group"
+	mkfifo "$BUNDLE/rootfs/etc/group"
+	# (busybox id -G would block on the FIFO itself: read the kernel's view)
+	run timeout 20 "$MYRUNC" --root "$ROOT" exec --user user "$CID" sh -c 'id -u; grep ^Groups: /proc/self/status'
+	[ "$status" -eq 0 ] || fail "status $status: $output"
+	[ "${lines[0]}" = 1000 ] || fail "$output"
+	[[ "$(squeeze "${lines[1]}")" = "Groups:" ]] || fail "groups from a FIFO: $output"
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # Rootless: an unprivileged user runs containers with `spec --rootless`,
-# state under $XDG_RUNTIME_DIR, no cgroup of its own.
+# state under $XDG_RUNTIME_DIR, no cgroup of its own; ranges beyond its own
+# ids come from /etc/subuid and /etc/subgid through newuidmap/newgidmap.
 
 load helpers
 
@@ -88,6 +89,11 @@ rl_config() {
 	as_user exec rl2 sh -c 'id -u; exit 6'
 	[ "$status" -eq 6 ] || fail "exec: $status $output"
 	[ "${lines[0]}" = 0 ]
+	# a user namespace that denies setgroups cannot give the groups
+	# /etc/group implies: they are left out, not a failure
+	sed -i 's/^extra:x:2000:user$/extra:x:2000:user,root/' "$RL_DIR/rootfs/etc/group"
+	as_user exec --user root rl2 id -u
+	[ "$status" -eq 0 ] && [ "$output" = 0 ] || fail "exec --user root: $output"
 	as_user kill rl2 KILL
 	[ "$status" -eq 0 ] || fail "$output"
 	retry 10 bash -c "su '$RL_USER' -c \"XDG_RUNTIME_DIR='$RL_DIR/xdg' '$RL_DIR/myrunc' state rl2\" | grep -q stopped"
@@ -102,4 +108,74 @@ rl_config() {
 	as_user pause rl3
 	[ "$status" -ne 0 ] || fail "pause succeeded without a cgroup"
 	[[ "$output" == *cgroup* ]] || fail "$output"
+}
+
+# rl_subid_maps UID_RANGE_HOST GID_RANGE_HOST: map root to the user, and
+# ids 1..65536 to the given subordinate ranges (newuidmap/newgidmap write them)
+rl_subid_maps() {
+	rl_config --argjson u "$(id -u "$RL_USER")" --argjson g "$(id -g "$RL_USER")" \
+		--argjson su "$1" --argjson sg "$2" '.root.readonly = false
+		| .linux.uidMappings = [{containerID: 0, hostID: $u, size: 1}, {containerID: 1, hostID: $su, size: 65536}]
+		| .linux.gidMappings = [{containerID: 0, hostID: $g, size: 1}, {containerID: 1, hostID: $sg, size: 65536}]'
+}
+
+@test "rootless: subordinate ids from /etc/subuid are mapped; chown to one reaches the host" {
+	rl_subid_maps 300000 300000
+	# the default process may not chown: give it the capability
+	rl_config '.process.capabilities |= with_entries(.value += ["CAP_CHOWN"])
+		| .process.args = ["sh", "-c", "id -u; cat /proc/self/uid_map /proc/self/gid_map; touch /tmp/f && chown 1000:1000 /tmp/f && echo chowned"]'
+	as_user run rl5
+	[ "$status" -eq 0 ] || fail "$output"
+	[ "${lines[0]}" = 0 ] || fail "not root in the container: $output"
+	local u g
+	u="$(id -u "$RL_USER")" g="$(id -g "$RL_USER")"
+	[ "$(squeeze "${lines[1]}")" = "0 $u 1" ] || fail "uid_map: $output"
+	[ "$(squeeze "${lines[2]}")" = "1 300000 65536" ] || fail "uid_map: $output"
+	[ "$(squeeze "${lines[3]}")" = "0 $g 1" ] || fail "gid_map: $output"
+	[ "$(squeeze "${lines[4]}")" = "1 300000 65536" ] || fail "gid_map: $output"
+	[ "${lines[5]}" = chowned ] || fail "$output"
+	# container id 1000 is host id 300000 + 999
+	[ "$(stat -c %u:%g "$RL_DIR/rootfs/tmp/f")" = 300999:300999 ] || fail "host owner: $(stat -c %u:%g "$RL_DIR/rootfs/tmp/f")"
+}
+
+@test "rootless: exec joins a container with subordinate ids, as root and as a mapped user" {
+	rl_subid_maps 300000 300000
+	as_user_detached run -d rl6
+	[ "$status" -eq 0 ] || fail "$output"
+	as_user exec rl6 sh -c 'id -u; cat /proc/self/uid_map'
+	[ "$status" -eq 0 ] || fail "exec: $output"
+	[ "${lines[0]}" = 0 ] || fail "$output"
+	[ "$(squeeze "${lines[2]}")" = "1 300000 65536" ] || fail "uid_map seen by exec: $output"
+	as_user exec --user 1000:1000 rl6 sh -c 'id -u; id -g; touch /tmp/g'
+	[ "$status" -eq 0 ] || fail "exec --user 1000:1000: $output"
+	[ "$(squeeze "$output")" = "1000 1000" ] || fail "$output"
+	[ "$(stat -c %u:%g "$RL_DIR/rootfs/tmp/g")" = 300999:300999 ] || fail "host owner: $(stat -c %u:%g "$RL_DIR/rootfs/tmp/g")"
+	# a name, with its groups: newgidmap left setgroups allowed for granted ranges
+	as_user exec --user user rl6 sh -c 'id -u; id -G'
+	[ "$status" -eq 0 ] || fail "exec --user user: $output"
+	[ "${lines[0]}" = 1000 ] && [[ " ${lines[1]} " == *" 2000 "* ]] || fail "$output"
+}
+
+@test "rootless: ranges not granted in /etc/subuid or /etc/subgid, or no root in the map, fail clearly, leaving nothing" {
+	rl_subid_maps 400000 300000
+	as_user run rl7
+	[ "$status" -ne 0 ] || fail "an ungranted uid range was mapped: $output"
+	[[ "$output" == *newuidmap*"not allowed"* ]] || fail "no newuidmap error: $output"
+	[[ "$output" == *linux.uidMappings* ]] || fail "$output"
+	[ -z "$(ls "$RL_DIR/xdg/myrunc" 2>/dev/null)" ] || fail "state left: $(ls "$RL_DIR/xdg/myrunc")"
+	[ -z "$(leaked_pids)" ] || fail "processes left: $(leaked_pids)"
+
+	rl_subid_maps 300000 400000
+	as_user run rl7
+	[ "$status" -ne 0 ] || fail "an ungranted gid range was mapped: $output"
+	[[ "$output" == *newgidmap*"not allowed"* ]] || fail "no newgidmap error: $output"
+	[ -z "$(ls "$RL_DIR/xdg/myrunc" 2>/dev/null)" ] || fail "state left: $(ls "$RL_DIR/xdg/myrunc")"
+	[ -z "$(leaked_pids)" ] || fail "processes left: $(leaked_pids)"
+
+	# the init starts as root of its namespace: id 0 must be mapped
+	rl_config '.linux.uidMappings = [{containerID: 1, hostID: 300000, size: 65536}]'
+	as_user run rl7
+	[ "$status" -ne 0 ] || fail "a map without root was accepted: $output"
+	[[ "$output" == *"linux.uidMappings: must map container id 0"* ]] || fail "$output"
+	[ -z "$(ls "$RL_DIR/xdg/myrunc" 2>/dev/null)" ] || fail "state left: $(ls "$RL_DIR/xdg/myrunc")"
 }
