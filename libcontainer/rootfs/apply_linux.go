@@ -184,19 +184,34 @@ func MkdirAll(rootfs, dir string) error {
 }
 
 // BindConsole makes /dev/console the container's pty (after pivot_root).
-func BindConsole(slave string) error {
+// The bind's source is the slave's own handle, and a symlink at
+// /dev/console (an image's /dev, not a tmpfs) is refused rather than
+// followed: either could otherwise put the pty over, or a procfs file
+// under, /dev/console before masked and read-only paths are applied
+// (CVE-2025-52565).
+func BindConsole(slave *os.File) error {
 	root, err := os.OpenFile("/", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return err
 	}
 	defer root.Close()
-	f, err := openFile(root, "/dev/console")
+	f, err := inRoot(root, "/dev/console", unix.O_NOFOLLOW)
+	if errors.Is(err, unix.ENOENT) {
+		f, err = openFile(root, "/dev/console")
+	}
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	if err := mount(slave, fdPath(f), "", unix.MS_BIND, ""); err != nil {
-		return &MountError{Op: "bind", Source: slave, Target: "/dev/console", Err: err}
+	var st unix.Stat_t
+	if err := unix.Fstat(int(f.Fd()), &st); err != nil {
+		return &os.PathError{Op: "stat", Path: "/dev/console", Err: err}
+	}
+	if st.Mode&unix.S_IFMT == unix.S_IFLNK {
+		return errors.New("/dev/console is a symlink: refusing to bind the console over its target")
+	}
+	if err := mount(fdPath(slave), fdPath(f), "", unix.MS_BIND, ""); err != nil {
+		return &MountError{Op: "bind", Source: slave.Name(), Target: "/dev/console", Err: err}
 	}
 	return nil
 }
