@@ -190,6 +190,9 @@ func MkdirAll(rootfs, dir string) error {
 // under, /dev/console before masked and read-only paths are applied
 // (CVE-2025-52565).
 func BindConsole(slave *os.File) error {
+	if err := checkFdPaths(); err != nil {
+		return err
+	}
 	root, err := os.OpenFile("/", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return err
