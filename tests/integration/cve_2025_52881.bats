@@ -92,3 +92,15 @@ add_bind() {
 	assert_output_contains "/proc/self/fd"
 	assert_nothing_left
 }
+
+# exec's init joins the container's mount namespace: its procfs clone is
+# made there, of the container's /proc
+@test "CVE-2025-52881: exec sets oom_score_adj through the container's procfs" {
+	add_bind /proc/sys/kernel/domainname /proc/1/oom_score_adj
+	run_detached "$CID"
+	jq '.process | .oomScoreAdj = 321 | .args = ["sh", "-c", "cat /proc/self/oom_score_adj; cat /proc/sys/kernel/domainname"]' \
+		"$BUNDLE/config.json" >"$TEST_DIR/process.json"
+	myrunc exec --process "$TEST_DIR/process.json" "$CID"
+	assert_status 0
+	[ "$(squeeze "$output")" = "321 (none)" ] || fail "output: $output"
+}
