@@ -82,6 +82,15 @@ assert_refused() {
 	assert_refused "is a symlink"
 }
 
+@test "CVE-2025-31133: a procfs file bound over /dev/null by an earlier mount is refused" {
+	image_dev
+	mknod -m 666 "$BUNDLE/rootfs/dev/null" c 1 3
+	update_config '.mounts += [{"destination": "/dev/null", "type": "bind", "source": "/proc/sys/kernel/domainname", "options": ["bind"]}]'
+	attack_via_masked
+	run_fg "$CID"
+	assert_refused "regular file"
+}
+
 @test "CVE-2025-31133: a regular file at /dev/null is not bound over masked paths" {
 	image_dev
 	echo secret-left-by-image >"$BUNDLE/rootfs/dev/null"
