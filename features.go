@@ -111,8 +111,10 @@ func runtimeFeatures() *features.Features {
 			Capabilities: capabilityNames(),
 			// cgroupfs managers for v1 and v2; --systemd-cgroup is accepted
 			// but there is no systemd driver, and no rdma controller.
-			Cgroup:   &features.Cgroup{V1: yes(), V2: yes(), Systemd: no(), SystemdUser: no(), Rdma: no()},
-			Seccomp:  seccompFeatures(),
+			Cgroup:  &features.Cgroup{V1: yes(), V2: yes(), Systemd: no(), SystemdUser: no(), Rdma: no()},
+			Seccomp: seccompFeatures(),
+			// no profile or label is applied: config.json fields for
+			// them are refused (spec/lsm.go)
 			Apparmor: &features.Apparmor{Enabled: no()},
 			Selinux:  &features.Selinux{Enabled: no()},
 			IntelRdt: &features.IntelRdt{Enabled: no()},

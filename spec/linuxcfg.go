@@ -26,6 +26,7 @@ func validateLinux(l *specs.Linux) error {
 		func() error { return checkAbsPaths("linux.readonlyPaths", l.ReadonlyPaths) },
 		func() error { return checkResources(l.Resources) },
 		func() error { return checkSeccomp(l.Seccomp) },
+		func() error { return checkMountLabel(l) },
 	)
 }
 

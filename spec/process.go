@@ -28,6 +28,7 @@ func ValidateProcess(p *specs.Process) error {
 		func() error { return checkRlimits(p.Rlimits) },
 		func() error { return checkCapabilities(p.Capabilities) },
 		func() error { return checkProcessLimits(p) },
+		func() error { return checkProcessLSM(p) },
 	)
 }
 

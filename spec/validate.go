@@ -14,8 +14,9 @@ import (
 // Validate checks a spec before anything is created, so bad input fails with
 // the JSON path of the wrong field instead of half-way through container
 // setup. It returns the first problem, in config.json order, as a
-// *FieldError. It is pure apart from a stat of root.path, and never panics:
-// every optional section may be nil.
+// *FieldError. It is pure apart from a stat of root.path and a look at
+// which LSMs the host enforces (lsm.go), and never panics: every optional
+// section may be nil.
 //
 // It checks what can be known from the file alone; whether the kernel has a
 // capability, a namespace file really is of its type (for paths outside

@@ -10,30 +10,37 @@ import (
 
 // NewPty is the init's side: a pty from the container's own devpts
 // (/dev/ptmx is its pts/ptmx), the master sent over sock, the slave kept
-// to become the process's stdio and controlling terminal.
-func NewPty(sock *os.File, size *specs.Box) (slave *os.File, path string, err error) {
+// to become the process's stdio and controlling terminal; its Name is the
+// pty's path.
+func NewPty(sock *os.File, size *specs.Box) (slave *os.File, err error) {
 	master, path, err := cc.NewPty()
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	defer master.Close()
 	if size != nil {
 		master.Resize(cc.WinSize{Height: uint16(size.Height), Width: uint16(size.Width)})
 	}
-	slave, err = os.OpenFile(path, os.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, "", err
+	// The slave comes from the master itself (TIOCGPTPEER), not from its
+	// path: /dev/pts/N is a name the container may control (an image /dev
+	// without a devpts mount), and could point at a procfs file
+	// (CVE-2025-52565). The path is only a name for the console socket.
+	fd, _, errno := unix.Syscall(unix.SYS_IOCTL, master.Fd(), unix.TIOCGPTPEER,
+		unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC)
+	if errno != 0 {
+		return nil, os.NewSyscallError("ioctl(TIOCGPTPEER)", errno)
 	}
+	slave = os.NewFile(fd, path)
 	// the reader's own terminal adds the CR; two would show as ^M^M
 	if err := cc.ClearONLCR(slave.Fd()); err != nil {
 		slave.Close()
-		return nil, "", err
+		return nil, err
 	}
 	if err := Send(sock, path, master.Fd()); err != nil {
 		slave.Close()
-		return nil, "", err
+		return nil, err
 	}
-	return slave, path, nil
+	return slave, nil
 }
 
 // BecomeControlling makes tty the calling process's controlling terminal

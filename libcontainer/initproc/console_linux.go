@@ -17,13 +17,13 @@ func setupConsole(s *initState) error {
 	}
 	sock := os.NewFile(uintptr(s.cfg.ConsoleFd), "console-socket")
 	defer sock.Close()
-	tty, path, err := console.NewPty(sock, s.spec.Process.ConsoleSize)
+	tty, err := console.NewPty(sock, s.spec.Process.ConsoleSize)
 	if err != nil {
 		return err
 	}
 	s.tty = tty
 	if !s.cfg.Exec {
-		return rootfs.BindConsole(path)
+		return rootfs.BindConsole(tty)
 	}
 	return nil
 }

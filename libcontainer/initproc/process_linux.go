@@ -43,7 +43,8 @@ func setOomScoreAdj(s *initState) error {
 		return nil
 	}
 	v := strconv.Itoa(*s.spec.Process.OOMScoreAdj)
-	if err := os.WriteFile("/proc/self/oom_score_adj", []byte(v), 0); err != nil {
+	// through procfs itself, not whatever the container mounted there
+	if err := writeProc("self/oom_score_adj", v); err != nil {
 		return fmt.Errorf("set oom_score_adj to %s: %w", v, err)
 	}
 	return nil
@@ -219,9 +220,15 @@ func closeOnExecFrom(fd int) error {
 	if err != unix.EPERM && err != unix.ENOSYS {
 		return os.NewSyscallError("close_range", err)
 	}
-	entries, rerr := os.ReadDir("/proc/self/fd")
+	// the real fd directory: a mount over it would hide descriptors
+	dir, rerr := openProc("self/fd", unix.O_RDONLY|unix.O_DIRECTORY)
 	if rerr != nil {
-		return os.NewSyscallError("close_range", err)
+		return fmt.Errorf("close_range: %w; listing descriptors: %w", err, rerr)
+	}
+	entries, rerr := dir.ReadDir(-1)
+	dir.Close()
+	if rerr != nil {
+		return fmt.Errorf("close_range: %w; listing descriptors: %w", err, rerr)
 	}
 	for _, e := range entries {
 		if n, err := strconv.Atoi(e.Name()); err == nil && n >= fd {

@@ -124,24 +124,39 @@ func maskOp(root *os.File, op Op) error {
 }
 
 // maskWithNull binds the container's /dev/null over f, after checking
-// that /dev/null really is the null device and not something planted.
+// that /dev/null really is the null device (CVE-2025-31133): a symlink,
+// file or other device planted there would otherwise be bound, writable,
+// over the masked path. The last component is not followed, so a symlink
+// is named as such; the check and the bind use the same handle.
 func maskWithNull(root *os.File, f *os.File) error {
-	null, ok, err := openExisting(root, "/dev/null")
+	null, err := inRoot(root, "/dev/null", unix.O_NOFOLLOW)
 	if err != nil {
 		return err
-	}
-	if !ok {
-		return errors.New("/dev/null is missing")
 	}
 	defer null.Close()
 	var st unix.Stat_t
 	if err := unix.Fstat(int(null.Fd()), &st); err != nil {
 		return err
 	}
-	if st.Mode&unix.S_IFMT != unix.S_IFCHR || unix.Major(st.Rdev) != 1 || unix.Minor(st.Rdev) != 3 {
-		return errors.New("/dev/null is not the null device")
+	if err := isNullDevice(&st); err != nil {
+		return err
 	}
 	return mount(fdPath(null), fdPath(f), "", unix.MS_BIND, "")
+}
+
+func isNullDevice(st *unix.Stat_t) error {
+	switch st.Mode & unix.S_IFMT {
+	case unix.S_IFCHR:
+		if unix.Major(st.Rdev) == 1 && unix.Minor(st.Rdev) == 3 {
+			return nil
+		}
+		return fmt.Errorf("/dev/null is not the null device (it is device %d:%d)", unix.Major(st.Rdev), unix.Minor(st.Rdev))
+	case unix.S_IFLNK:
+		return errors.New("/dev/null is not the null device (it is a symlink)")
+	case unix.S_IFREG:
+		return errors.New("/dev/null is not the null device (it is a regular file)")
+	}
+	return fmt.Errorf("/dev/null is not the null device (file type %#o)", st.Mode&unix.S_IFMT)
 }
 
 func readonlyOp(root *os.File, op Op) error {
@@ -174,19 +189,37 @@ func MkdirAll(rootfs, dir string) error {
 }
 
 // BindConsole makes /dev/console the container's pty (after pivot_root).
-func BindConsole(slave string) error {
+// The bind's source is the slave's own handle, and a symlink at
+// /dev/console (an image's /dev, not a tmpfs) is refused rather than
+// followed: either could otherwise put the pty over, or a procfs file
+// under, /dev/console before masked and read-only paths are applied
+// (CVE-2025-52565).
+func BindConsole(slave *os.File) error {
+	if err := checkFdPaths(); err != nil {
+		return err
+	}
 	root, err := os.OpenFile("/", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return err
 	}
 	defer root.Close()
-	f, err := openFile(root, "/dev/console")
+	f, err := inRoot(root, "/dev/console", unix.O_NOFOLLOW)
+	if errors.Is(err, unix.ENOENT) {
+		f, err = openFile(root, "/dev/console")
+	}
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	if err := mount(slave, fdPath(f), "", unix.MS_BIND, ""); err != nil {
-		return &MountError{Op: "bind", Source: slave, Target: "/dev/console", Err: err}
+	var st unix.Stat_t
+	if err := unix.Fstat(int(f.Fd()), &st); err != nil {
+		return &os.PathError{Op: "stat", Path: "/dev/console", Err: err}
+	}
+	if st.Mode&unix.S_IFMT == unix.S_IFLNK {
+		return errors.New("/dev/console is a symlink: refusing to bind the console over its target")
+	}
+	if err := mount(fdPath(slave), fdPath(f), "", unix.MS_BIND, ""); err != nil {
+		return &MountError{Op: "bind", Source: slave.Name(), Target: "/dev/console", Err: err}
 	}
 	return nil
 }

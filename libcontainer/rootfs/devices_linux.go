@@ -34,7 +34,7 @@ func deviceMode(d *specs.LinuxDevice) (uint32, error) {
 func deviceOp(root *os.File, op Op, inUserNS bool) error {
 	d := op.Device
 	if inUserNS {
-		f, err := openFile(root, op.Target)
+		f, err := deviceMountPoint(root, op.Target)
 		if err != nil {
 			return err
 		}
@@ -80,4 +80,40 @@ func deviceOp(root *os.File, op Op, inUserNS bool) error {
 		return &os.PathError{Op: "chmod", Path: op.Target, Err: err}
 	}
 	return nil
+}
+
+// deviceMountPoint is the file a host device is bound on in a user
+// namespace. A symlink the image has there is replaced, not followed, as
+// mknod replaces it outside one: followed, the bind would cover whatever
+// it points to inside the container, such as a procfs file
+// (CVE-2025-52565).
+func deviceMountPoint(root *os.File, target string) (*os.File, error) {
+	dir, err := openParent(root, target)
+	if err != nil {
+		return nil, err
+	}
+	defer dir.Close()
+	name := path.Base(target)
+	var st unix.Stat_t
+	if unix.Fstatat(int(dir.Fd()), name, &st, unix.AT_SYMLINK_NOFOLLOW) == nil && st.Mode&unix.S_IFMT == unix.S_IFLNK {
+		if err := unix.Unlinkat(int(dir.Fd()), name, 0); err != nil {
+			return nil, &os.PathError{Op: "remove symlink", Path: target, Err: err}
+		}
+	}
+	fd, err := unix.Openat(int(dir.Fd()), name, unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_RDONLY|unix.O_CLOEXEC, 0o644)
+	if err == nil {
+		unix.Close(fd)
+	} else if err != unix.EEXIST {
+		return nil, &os.PathError{Op: "create", Path: target, Err: err}
+	}
+	// O_PATH: an existing node is not opened as the device it is
+	fd, err = unix.Openat(int(dir.Fd()), name, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	if err == nil && unix.Fstat(fd, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFLNK {
+		unix.Close(fd)
+		err = unix.ELOOP
+	}
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: target, Err: err}
+	}
+	return os.NewFile(uintptr(fd), target), nil
 }

@@ -75,5 +75,11 @@ func chdirRoot() error {
 // Finish runs the post-pivot ops (read-only root, masked and read-only
 // paths, root propagation) with "/" as the root.
 func Finish(ops []Op) error {
+	if len(ops) == 0 {
+		return nil
+	}
+	if err := checkFdPaths(); err != nil {
+		return err
+	}
 	return Apply("/", ops, ApplyOpts{})
 }

@@ -18,6 +18,31 @@ func fdPath(f *os.File) string {
 	return "/proc/self/fd/" + strconv.Itoa(int(f.Fd()))
 }
 
+// checkFdPaths makes sure fdPath names lead to our own descriptors. After
+// pivot_root, /proc is the container's, and a mount config.json put over
+// /proc/self/fd (or a /proc that is not procfs) would send every mount(2)
+// made through fdPath to files of the container's choosing, e.g. the
+// read-only bind of /proc/sys onto a decoy (CVE-2025-52881). A fresh pipe
+// is a file nothing else can hold: its fdPath must reach it. Nothing of the
+// container runs yet that could change its mounts after the check.
+func checkFdPaths() error {
+	var p [2]int
+	if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
+		return os.NewSyscallError("pipe2", err)
+	}
+	defer unix.Close(p[0])
+	defer unix.Close(p[1])
+	var want, got unix.Stat_t
+	if err := unix.Fstat(p[0], &want); err != nil {
+		return os.NewSyscallError("fstat", err)
+	}
+	err := unix.Stat("/proc/self/fd/"+strconv.Itoa(p[0]), &got)
+	if err != nil || got.Dev != want.Dev || got.Ino != want.Ino {
+		return errors.New("/proc/self/fd does not lead to the runtime's own descriptors (something is mounted over it, or /proc is not procfs): refusing to mount through it")
+	}
+	return nil
+}
+
 // inRoot resolves p inside root with openat2(RESOLVE_IN_ROOT): symlinks
 // and ".." in the image are followed as if root were "/", so nothing in
 // the rootfs can point a mount at the host.
