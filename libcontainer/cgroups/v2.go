@@ -31,7 +31,8 @@ func newV2(p string, r *specs.LinuxResources) (Manager, error) {
 	}
 	// Devices only here: each Set would attach one more eBPF program,
 	// and the kernel allows an access only if every program does.
-	res.Devices = bpfRules(r.Devices)
+	res.Devices = deviceRules(r.Devices, privilegedDevices())
+	enableAlong(v2Root, p)
 	m, err := cgroup2.NewManager(v2Root, p, res)
 	if err != nil {
 		return nil, wrapErr("create cgroup "+p, err)
@@ -97,6 +98,9 @@ func (c *v2) Set(r *specs.LinuxResources) error {
 	if err != nil {
 		return err
 	}
+	if err := checkBeforeUpdate(r.Memory, c.memoryUsage); err != nil {
+		return err
+	}
 	err = c.m.Update(res)
 	if err == nil {
 		err = c.writeFixed(r)
@@ -104,10 +108,17 @@ func (c *v2) Set(r *specs.LinuxResources) error {
 	return wrapErr("set resources of cgroup "+c.path, err)
 }
 
+func (c *v2) memoryUsage() (int64, error) {
+	return readInt(filepath.Join(v2Root, c.path, "memory.current"))
+}
+
 // toV2 is r for the library, less what writeFixed writes instead.
 func toV2(r *specs.LinuxResources) (*cgroup2.Resources, error) {
 	if cpu := r.CPU; cpu != nil && (cpu.RealtimeRuntime != nil || cpu.RealtimePeriod != nil) {
 		return nil, fmt.Errorf("cpu.realtimeRuntime and cpu.realtimePeriod: cgroup v2 has no realtime group scheduling")
+	}
+	if err := checkBlockDevices(r.BlockIO); err != nil {
+		return nil, err
 	}
 	for k := range r.Unified {
 		if k == "" || strings.ContainsRune(k, '/') || strings.HasPrefix(k, ".") {
@@ -134,7 +145,8 @@ func toV2(r *specs.LinuxResources) (*cgroup2.Resources, error) {
 
 // writeFixed writes, after the library, the files it writes wrong: -1 is
 // "max" (the library writes -1, and takes the limit off it for swap), and
-// a block I/O weight (the library's conversion overflows); then
+// a block I/O weight (the library's conversion overflows); those it does
+// not write: cpu burst and idle; then
 // linux.resources.unified, which the library does not know, last, so it
 // wins over the typed fields as the spec says.
 func (c *v2) writeFixed(r *specs.LinuxResources) error {
@@ -151,6 +163,15 @@ func (c *v2) writeFixed(r *specs.LinuxResources) error {
 	if b := r.BlockIO; b != nil && b.Weight != nil {
 		files = append(files, ioWeight(dir, *b.Weight))
 	}
+	if cpu := r.CPU; cpu != nil {
+		// the library knows neither
+		if cpu.Burst != nil {
+			files = append(files, [2]string{"cpu.max.burst", strconv.FormatUint(*cpu.Burst, 10)})
+		}
+		if cpu.Idle != nil {
+			files = append(files, [2]string{"cpu.idle", strconv.FormatInt(*cpu.Idle, 10)})
+		}
+	}
 	keys := make([]string, 0, len(r.Unified))
 	for k := range r.Unified {
 		keys = append(keys, k)
@@ -163,7 +184,11 @@ func (c *v2) writeFixed(r *specs.LinuxResources) error {
 		files = append(files, [2]string{k, r.Unified[k]})
 	}
 	for _, f := range files {
-		if err := os.WriteFile(filepath.Join(dir, f[0]), []byte(f[1]), 0); err != nil {
+		p := filepath.Join(dir, f[0])
+		if err := os.WriteFile(p, []byte(f[1]), 0); err != nil {
+			if _, statErr := os.Stat(p); errors.Is(statErr, os.ErrNotExist) {
+				return fmt.Errorf("this host does not support %s: the cgroup has no such file", f[0])
+			}
 			return err
 		}
 	}
@@ -216,10 +241,11 @@ func (c *v2) Freeze(frozen bool) error {
 	if c.m == nil {
 		return os.ErrNotExist
 	}
+	op := "thaw"
 	if frozen {
-		return wrapErr("freeze", c.m.Freeze())
+		op = "freeze"
 	}
-	return wrapErr("thaw", c.m.Thaw())
+	return wrapErr(op, freeze(v2Freezer(filepath.Join(v2Root, c.path)), frozen, freezeTimeout))
 }
 
 func (c *v2) Pids() ([]int, error) {

@@ -1,0 +1,52 @@
+package cgroups
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// fakeFreezer is a cgroup with a task that never freezes when stuck.
+type fakeFreezer struct {
+	stuck  bool
+	frozen bool // the state asked for
+	writes []bool
+}
+
+func (f *fakeFreezer) set(frozen bool) error {
+	f.frozen = frozen
+	f.writes = append(f.writes, frozen)
+	return nil
+}
+
+func (f *fakeFreezer) reached(frozen bool) (bool, error) {
+	if frozen && f.stuck {
+		return false, nil
+	}
+	return f.frozen == frozen, nil
+}
+
+func TestFreezeThatCannotFinishIsBoundedAndThawed(t *testing.T) {
+	f := &fakeFreezer{stuck: true}
+	start := time.Now()
+	err := freeze(f, true, 100*time.Millisecond)
+	if took := time.Since(start); took > 2*time.Second {
+		t.Fatalf("freeze took %s", took)
+	}
+	if err == nil || !strings.Contains(err.Error(), "did not finish within 100ms") || !strings.Contains(err.Error(), "thawed again") {
+		t.Fatalf("err = %v", err)
+	}
+	if f.frozen || f.writes[len(f.writes)-1] {
+		t.Fatalf("left frozen: writes %v", f.writes)
+	}
+}
+
+func TestFreezeAndThaw(t *testing.T) {
+	f := &fakeFreezer{}
+	if err := freeze(f, true, time.Second); err != nil || !f.frozen {
+		t.Fatalf("freeze: %v, frozen %v", err, f.frozen)
+	}
+	if err := freeze(f, false, time.Second); err != nil || f.frozen {
+		t.Fatalf("thaw: %v, frozen %v", err, f.frozen)
+	}
+}
