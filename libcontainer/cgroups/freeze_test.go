@@ -1,6 +1,8 @@
 package cgroups
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -48,5 +50,31 @@ func TestFreezeAndThaw(t *testing.T) {
 	}
 	if err := freeze(f, false, time.Second); err != nil || f.frozen {
 		t.Fatalf("thaw: %v, frozen %v", err, f.frozen)
+	}
+}
+
+func TestFreezerFiles(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, data string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("cgroup.events", "populated 1\nfrozen 1\n")
+	if ok, err := v2Freezer(dir).reached(true); !ok || err != nil {
+		t.Errorf("v2 frozen 1: %v %v", ok, err)
+	}
+	if ok, _ := v2Freezer(dir).reached(false); ok {
+		t.Error("v2 frozen 1 reached thawed")
+	}
+	write("freezer.state", "FREEZING\n")
+	if ok, _ := v1Freezer(dir).reached(true); ok {
+		t.Error("v1 FREEZING reached frozen")
+	}
+	if err := v1Freezer(dir).set(true); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := v1Freezer(dir).reached(true); !ok {
+		t.Error("v1 FROZEN not reached")
 	}
 }
