@@ -12,6 +12,7 @@ import (
 
 	"github.com/containerd/cgroups/v3/cgroup2"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
 )
 
 const v2Root = "/sys/fs/cgroup"
@@ -117,6 +118,9 @@ func toV2(r *specs.LinuxResources) (*cgroup2.Resources, error) {
 	if cpu := r.CPU; cpu != nil && (cpu.RealtimeRuntime != nil || cpu.RealtimePeriod != nil) {
 		return nil, fmt.Errorf("cpu.realtimeRuntime and cpu.realtimePeriod: cgroup v2 has no realtime group scheduling")
 	}
+	if err := v2Lacks(r); err != nil {
+		return nil, err
+	}
 	if err := checkBlockDevices(r.BlockIO); err != nil {
 		return nil, err
 	}
@@ -160,8 +164,18 @@ func (c *v2) writeFixed(r *specs.LinuxResources) error {
 			files = append(files, [2]string{"memory.swap.max", "max"})
 		}
 	}
-	if b := r.BlockIO; b != nil && b.Weight != nil {
-		files = append(files, ioWeight(dir, *b.Weight))
+	if b := r.BlockIO; b != nil {
+		if b.Weight != nil {
+			files = append(files, ioWeight(dir, *b.Weight))
+		}
+		// the library drops per-device weights
+		for _, d := range b.WeightDevice {
+			if d.Weight != nil {
+				f := ioWeight(dir, *d.Weight)
+				f[1] = fmt.Sprintf("%d:%d %s", d.Major, d.Minor, strings.TrimPrefix(f[1], "default "))
+				files = append(files, f)
+			}
+		}
 	}
 	if cpu := r.CPU; cpu != nil {
 		// the library knows neither
@@ -189,7 +203,10 @@ func (c *v2) writeFixed(r *specs.LinuxResources) error {
 			if _, statErr := os.Stat(p); errors.Is(statErr, os.ErrNotExist) {
 				return fmt.Errorf("this host does not support %s: the cgroup has no such file", f[0])
 			}
-			return err
+			if errors.Is(err, unix.EOPNOTSUPP) && strings.Contains(f[0], "weight") {
+				return fmt.Errorf("linux.resources.blockIO weight %q in %s: the device uses neither the BFQ scheduler nor io.cost (io.cost.qos of the root cgroup): %w", f[1], f[0], err)
+			}
+			return fmt.Errorf("write %q to %s: %w", f[1], f[0], err)
 		}
 	}
 	return nil

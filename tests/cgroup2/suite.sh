@@ -66,6 +66,17 @@ bundles() {
 		"throttleReadIOPSDevice": [{"major": 7, "minor": 0, "rate": 100}],
 		"throttleWriteIOPSDevice": [{"major": 7, "minor": 0, "rate": 200}]}'
 	bundle nodev '.linux.resources.blockIO = {"throttleReadBpsDevice": [{"major": 250, "minor": 250, "rate": 1}]}'
+	bundle memmore '.linux.resources.memory = {"limit": 67108864, "reservation": 33554432, "swap": 100663296}
+		| .linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 4194304}]'
+	bundle wdev '.linux.resources.blockIO = {"weightDevice": [{"major": 7, "minor": 0, "weight": 200}]}'
+	for f in 'memory = {"swappiness": 10}' 'memory = {"disableOOMKiller": true}' 'memory = {"useHierarchy": false}' \
+		'memory = {"kernelTCP": 1048576}' 'network = {"classID": 42}' 'network = {"priorities": [{"name": "eth0", "priority": 1}]}' \
+		'blockIO = {"leafWeight": 300}'; do
+		V1ONLY=$((${V1ONLY:-0} + 1))
+		bundle "v1only$V1ONLY" ".linux.resources.$f"
+	done
+	bundle v1defaults '.linux.resources.memory = {"disableOOMKiller": false, "useHierarchy": true, "kernelTCP": 0}
+		| .linux.resources.network = {"classID": 0}'
 	# what `myrunc spec --rootless` writes for uid/gid 1000 (spec.ToRootless),
 	# in a cgroup below one delegated to the user, with a pids limit
 	bundle rootless "$ROOTLESS"
@@ -488,6 +499,20 @@ t_io_max() {
 	if up iomax; then
 		eq io.max "$(grep '^7:0 ' "$CG/cg2-iomax/io.max")" "7:0 rbps=1048576 wbps=2097152 riops=100 wiops=200"
 	fi
+	# a per-device weight: io.bfq.weight wants the device on BFQ, io.weight
+	# wants io.cost enabled for it; either it is set or the error says which
+	echo bfq >/sys/block/loop0/queue/scheduler 2>/dev/null
+	echo "7:0 enable=1" >"$CG/io.cost.qos" 2>/dev/null
+	track wdev
+	if m run -d --bundle "$DIR/b/wdev" wdev </dev/null >"$LOGS/wdev.out" 2>&1; then
+		w=$(grep -h '^7:0 ' "$CG/cg2-wdev/io.bfq.weight" "$CG/cg2-wdev/io.weight" 2>/dev/null)
+		case $w in "7:0 200" | "7:0 1920") ;; *) bad "weightDevice 7:0 200: got '$w'" ;; esac
+	else
+		case $(cat "$LOGS/wdev.out") in *"neither the BFQ scheduler nor io.cost"*) echo "NOTE weightDevice: $(cat "$LOGS/wdev.out")" ;;
+		*) bad "weightDevice: unclear error: $(cat "$LOGS/wdev.out")" ;; esac
+	fi
+	m delete --force wdev >/dev/null 2>&1
+	echo "7:0 enable=0" >"$CG/io.cost.qos" 2>/dev/null
 	track nodev
 	if m create --bundle "$DIR/b/nodev" nodev </dev/null >"$LOGS/nodev.out" 2>&1; then
 		bad "a throttle for 250:250 was accepted"
@@ -497,6 +522,35 @@ t_io_max() {
 	m delete --force iomax >/dev/null 2>&1
 	losetup -d /dev/loop0
 	rm -f /tmp/cg2-disk
+	finish
+}
+
+t_memory_more() {
+	begin "memory reservation -> memory.low, swap -> memory.swap.max (swap less limit), hugepageLimits -> hugetlb.2MB.max"
+	if up memmore; then
+		eq memory.low "$(rd cg2-memmore/memory.low)" 33554432
+		eq memory.swap.max "$(rd cg2-memmore/memory.swap.max)" 33554432
+		eq hugetlb.2MB.max "$(rd cg2-memmore/hugetlb.2MB.max)" 4194304
+	fi
+	finish
+}
+
+t_v1_only() {
+	begin "v1-only resources (swappiness, disableOOMKiller, useHierarchy false, kernelTCP, net_cls, net_prio, leafWeight) are clear errors; their defaults pass"
+	i=1
+	for want in memory.swappiness memory.disableOOMKiller memory.useHierarchy memory.kernelTCP \
+		network.classID network.priorities blockIO.leafWeight; do
+		id=v1only$i
+		track "$id"
+		if m create --bundle "$DIR/b/$id" "$id" </dev/null >"$LOGS/$id.out" 2>&1; then
+			bad "$want was accepted"
+		else
+			case $(cat "$LOGS/$id.out") in *"$want"*"cgroup v2"*) ;; *) bad "$want: unclear error: $(cat "$LOGS/$id.out")" ;; esac
+		fi
+		[ ! -d "$CG/cg2-$id" ] || bad "a refused create left $CG/cg2-$id"
+		i=$((i + 1))
+	done
+	up v1defaults
 	finish
 }
 
@@ -558,6 +612,8 @@ run_all() {
 	t_check_before_update
 	t_cpu_burst_idle_rt
 	t_io_max
+	t_memory_more
+	t_v1_only
 	t_rootless
 	[ $S = 0 ] || echo "$S skipped"
 	echo "$P passed, $F failed"

@@ -244,3 +244,30 @@ loop_device() {
 	update_config '.linux.resources.blockIO = {"throttleReadBpsDevice": [{"major": 250, "minor": 250, "rate": 1048576}]}'
 	refused_clearly blockIO.throttleReadBpsDevice "250:250 is not a block device"
 }
+
+@test "memory.reservation sets memory.soft_limit_in_bytes; kernelTCP sets memory.kmem.tcp.limit_in_bytes" {
+	update_config '.linux.resources.memory = {"limit": 134217728, "reservation": 33554432, "kernelTCP": 16777216}'
+	run_detached "$CID"
+	[ "$(cg memory memory.soft_limit_in_bytes)" = 33554432 ]
+	[ "$(cg memory memory.kmem.tcp.limit_in_bytes)" = 16777216 ]
+	myrunc -0 update --memory-reservation 16m --kernel-memory-tcp 8m "$CID"
+	[ "$(cg memory memory.soft_limit_in_bytes)" = 16777216 ]
+	[ "$(cg memory memory.kmem.tcp.limit_in_bytes)" = 8388608 ]
+}
+
+@test "network classID/priorities and rdma: clear errors naming the controller this host lacks; zero values pass" {
+	local want
+	for want in net_cls net_prio rdma; do
+		! hasv1_dir "$want" || skip "this host has $want"
+	done
+	update_config '.linux.resources.network = {"classID": 0} | .process.args = ["true"]'
+	run_fg "$CID"
+	assert_status 0
+	update_config '.linux.resources.network = {"classID": 42}'
+	refused_clearly network.classID net_cls
+	update_config '.linux.resources.network = {"priorities": [{"name": "eth0", "priority": 1}]}'
+	refused_clearly network.priorities net_prio
+	update_config 'del(.linux.resources.network) | .linux.resources.rdma = {"mlx5_0": {"hcaHandles": 2, "hcaObjects": 10}}'
+	refused_clearly rdma
+}
+hasv1_dir() { ls -d "$CGROUP_MNT"/*"$1"* >/dev/null 2>&1; }
