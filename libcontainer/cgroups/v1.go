@@ -2,6 +2,7 @@ package cgroups
 
 import (
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -32,6 +33,9 @@ func newV1(p string, r *specs.LinuxResources, hybrid bool) (Manager, error) {
 	if err != nil {
 		return nil, err
 	}
+	if mem := r.Memory; mem != nil && mem.Kernel != nil && *mem.Kernel != 0 { //nolint:staticcheck // warned about, not used
+		slog.Warn("linux.resources.memory.kernel ignored: kernel memory limits are not supported (obsolete since Linux 5.4)")
+	}
 	c, err := cgroup1.New(cgroup1.StaticPath(p), libraryV1(r))
 	if err != nil {
 		// the library leaves the hierarchies it got to before failing
@@ -39,10 +43,6 @@ func newV1(p string, r *specs.LinuxResources, hybrid bool) (Manager, error) {
 		return nil, wrapErr("create cgroup "+p, err)
 	}
 	m := &v1{path: p, cg: c}
-	if err := m.writeFixed(r); err != nil {
-		c.Delete()
-		return nil, err
-	}
 	if hybrid {
 		u, err := cgroup2.NewManager(unifiedRoot, p, &cgroup2.Resources{})
 		if err != nil {
@@ -50,6 +50,10 @@ func newV1(p string, r *specs.LinuxResources, hybrid bool) (Manager, error) {
 			return nil, wrapErr("create cgroup "+p+" in "+unifiedRoot, err)
 		}
 		m.unified = u
+	}
+	if err := m.writeFixed(r); err != nil {
+		m.Destroy()
+		return nil, err
 	}
 	return m, nil
 }
@@ -123,13 +127,24 @@ func (m *v1) Set(r *specs.LinuxResources) error {
 	return m.writeFixed(fixed)
 }
 
-// writeFixed writes what the library does not (v1Fixed).
+// writeFixed writes what the library does not (v1Fixed), and the
+// unified map to the cgroup2 hierarchy of a hybrid host.
 func (m *v1) writeFixed(r *specs.LinuxResources) error {
 	files, err := v1Fixed(r, m.dir)
 	if err != nil {
 		return err
 	}
-	return writeV1Fixed(files, m.dir)
+	if err := writeV1Fixed(files, m.dir); err != nil {
+		return err
+	}
+	if len(r.Unified) == 0 {
+		return nil
+	}
+	dir := ""
+	if m.unified != nil {
+		dir = filepath.Join(unifiedRoot, m.path)
+	}
+	return writeUnified(r.Unified, dir)
 }
 
 // dir is the cgroup's directory in controller's hierarchy.

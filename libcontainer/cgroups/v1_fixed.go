@@ -18,7 +18,8 @@ type v1File struct {
 }
 
 // libraryV1 is r less what v1Fixed writes instead of the library:
-// cpu.burst, cpu.idle and memory.useHierarchy (it knows none of them) and
+// cpu.burst, cpu.idle and memory.useHierarchy (it knows none of them),
+// less memory.kernel (newV1 warns), and
 // the block I/O weights (it writes CFQ's blkio.weight only, which kernels
 // since 5.0 lack; BFQ's files are blkio.bfq.weight*).
 func libraryV1(r *specs.LinuxResources) *specs.LinuxResources {
@@ -28,9 +29,12 @@ func libraryV1(r *specs.LinuxResources) *specs.LinuxResources {
 		cpu.Burst, cpu.Idle = nil, nil
 		out.CPU = &cpu
 	}
-	if m := r.Memory; m != nil && m.UseHierarchy != nil {
+	if m := r.Memory; m != nil && (m.UseHierarchy != nil || m.Kernel != nil) { //nolint:staticcheck // dropped, not used
 		mem := *m
 		mem.UseHierarchy = nil
+		// kernel memory limits are obsolete: since Linux 6.x the kernel
+		// takes a write of memory.kmem.limit_in_bytes and ignores it
+		mem.Kernel = nil //nolint:staticcheck
 		out.Memory = &mem
 	}
 	if b := r.BlockIO; b != nil {

@@ -3,6 +3,7 @@ package cgroups
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -29,6 +30,9 @@ func newV2(p string, r *specs.LinuxResources) (Manager, error) {
 	res, err := toV2(r)
 	if err != nil {
 		return nil, err
+	}
+	if mem := r.Memory; mem != nil && mem.Kernel != nil && *mem.Kernel != 0 { //nolint:staticcheck // warned about, not used
+		slog.Warn("linux.resources.memory.kernel ignored: cgroup v2 has no kernel memory limit (it counts in memory.max)")
 	}
 	// Devices only here: each Set would attach one more eBPF program,
 	// and the kernel allows an access only if every program does.

@@ -9,7 +9,8 @@ import (
 // v2Lacks refuses the v1-only resources cgroup v2 has no file for, when
 // they ask for something; the values that ask for nothing pass, since
 // engines send them as defaults: disableOOMKiller false, useHierarchy
-// true (v2 is always hierarchical), zero kernel limits and class ids.
+// true (v2 is always hierarchical), zero TCP limits and class ids.
+// memory.kernel, obsolete on v1 too, is ignored with a warning on both.
 func v2Lacks(r *specs.LinuxResources) error {
 	if m := r.Memory; m != nil {
 		switch {
@@ -19,8 +20,6 @@ func v2Lacks(r *specs.LinuxResources) error {
 			return fmt.Errorf("linux.resources.memory.disableOOMKiller: cgroup v2 cannot disable the OOM killer (memory.oom_control is v1 only)")
 		case m.UseHierarchy != nil && !*m.UseHierarchy:
 			return fmt.Errorf("linux.resources.memory.useHierarchy false: cgroup v2 is always hierarchical")
-		case m.Kernel != nil && *m.Kernel != 0: //nolint:staticcheck // refused, not used
-			return fmt.Errorf("linux.resources.memory.kernel: cgroup v2 has no kernel memory limit (kernel memory counts in memory.max)")
 		case m.KernelTCP != nil && *m.KernelTCP != 0:
 			return fmt.Errorf("linux.resources.memory.kernelTCP: cgroup v2 has no TCP buffer limit (it counts in memory.max)")
 		}

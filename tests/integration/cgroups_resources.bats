@@ -271,3 +271,22 @@ loop_device() {
 	refused_clearly rdma
 }
 hasv1_dir() { ls -d "$CGROUP_MNT"/*"$1"* >/dev/null 2>&1; }
+
+@test "unified on this hybrid host: written to the cgroup2 hierarchy; a key it has no file for is a clear error" {
+	[ -e "$CGROUP_MNT/unified/cgroup.controllers" ] || skip "not a hybrid host"
+	update_config '.linux.resources.unified = {"cgroup.max.descendants": "5"}'
+	run_detached "$CID"
+	[ "$(cat "$CGROUP_MNT/unified$CGROUPS_PATH/cgroup.max.descendants")" = 5 ]
+	update_config '.linux.resources.unified = {"memory.high": "50000000"}'
+	refused_clearly unified memory.high "cgroup2 hierarchy"
+	echo '{"unified": {"memory.high": "50000000"}}' >"$TEST_DIR/res.json"
+	myrunc update --resources "$TEST_DIR/res.json" "$CID"
+	assert_error
+	assert_output_contains memory.high
+}
+
+@test "memory.kernel is ignored with a warning (obsolete; the kernel ignores the limit)" {
+	update_config '.linux.resources.memory = {"kernel": 67108864}'
+	run_detached "$CID"
+	assert_output_contains "memory.kernel ignored"
+}
