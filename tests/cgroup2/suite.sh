@@ -491,7 +491,7 @@ t_cpu_burst_idle_rt() {
 }
 
 t_io_max() {
-	begin "blockIO throttle read/write bps/iops -> io.max of a loop device; a missing device is a clear error"
+	begin "blockIO throttle read/write bps/iops -> io.max of a loop device, weightDevice -> io.weight; a missing device is a clear error"
 	dd if=/dev/zero of=/tmp/cg2-disk bs=1M count=8 2>/dev/null
 	if ! losetup /dev/loop0 /tmp/cg2-disk 2>"$LOGS/losetup"; then
 		skip "losetup /dev/loop0: $(cat "$LOGS/losetup")"; rm -f /tmp/cg2-disk; return

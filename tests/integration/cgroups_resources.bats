@@ -290,3 +290,13 @@ hasv1_dir() { ls -d "$CGROUP_MNT"/*"$1"* >/dev/null 2>&1; }
 	run_detached "$CID"
 	assert_output_contains "memory.kernel ignored"
 }
+
+@test "cpu.mems sets cpuset.mems, and update --cpuset-mems changes it" {
+	update_config '.linux.resources.cpu = {"cpus": "0", "mems": "0"}'
+	run_detached "$CID"
+	[ "$(cg cpuset cpuset.mems)" = 0 ]
+	myrunc -0 update --cpuset-mems 0 "$CID"
+	[ "$(cg cpuset cpuset.mems)" = 0 ]
+	update_config '.linux.resources.cpu = {"mems": "63"}'
+	refused_clearly cpuset.mems
+}
