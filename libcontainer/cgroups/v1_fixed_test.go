@@ -106,3 +106,23 @@ func TestCheckBeforeUpdate(t *testing.T) {
 		}
 	}
 }
+
+func TestWriteUnifiedOnV1(t *testing.T) {
+	if err := writeUnified(map[string]string{"memory.high": "1"}, ""); err == nil || !strings.Contains(err.Error(), "pure cgroup v1") {
+		t.Errorf("pure v1: err = %v", err)
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "cgroup.controllers"), []byte("hugetlb\n"), 0o644)
+	leaf := filepath.Join(dir, "c")
+	os.Mkdir(leaf, 0o755)
+	os.WriteFile(filepath.Join(leaf, "cgroup.max.depth"), nil, 0o644)
+	if err := writeUnified(map[string]string{"cgroup.max.depth": "3"}, leaf); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(leaf, "cgroup.max.depth")); string(got) != "3" {
+		t.Errorf("cgroup.max.depth = %q", got)
+	}
+	if err := writeUnified(map[string]string{"../x": "1"}, leaf); err == nil {
+		t.Error("a path as a key was accepted")
+	}
+}
