@@ -64,7 +64,7 @@ func (c *Container) Update(r *specs.LinuxResources) error {
 	for _, w := range warnings {
 		slog.Warn(w, "container", c.id)
 	}
-	if err := m.Set(apply); err != nil {
+	if err := m.Set(withCheck(apply, merged)); err != nil {
 		// put back what may have been written, as far as the spec knows it
 		m.Set(undoResources(old, apply))
 		return fmt.Errorf("update container %q: %w", c.id, explainSetError(err))
@@ -131,6 +131,9 @@ func mergeResources(old, delta *specs.LinuxResources) *specs.LinuxResources {
 func undoResources(old, apply *specs.LinuxResources) *specs.LinuxResources {
 	out := &specs.LinuxResources{}
 	overlay(out, old, apply)
+	if out.Memory != nil {
+		out.Memory.CheckBeforeUpdate = nil // the old limit goes back unchecked
+	}
 	return out
 }
 
@@ -154,6 +157,21 @@ func withPairs(delta, merged *specs.LinuxResources) *specs.LinuxResources {
 		mem.Limit = merged.Memory.Limit
 		out.Memory = &mem
 	}
+	return &out
+}
+
+// withCheck is apply asking for the memory check before a new limit when
+// the container's spec (merged: create's, or an earlier update's) has
+// memory.checkBeforeUpdate: the request need not repeat it. The undo of a
+// failed update is written without the check.
+func withCheck(apply, merged *specs.LinuxResources) *specs.LinuxResources {
+	if apply.Memory == nil || apply.Memory.Limit == nil || merged.Memory == nil || merged.Memory.CheckBeforeUpdate == nil {
+		return apply
+	}
+	out := *apply
+	mem := *apply.Memory
+	mem.CheckBeforeUpdate = merged.Memory.CheckBeforeUpdate
+	out.Memory = &mem
 	return &out
 }
 

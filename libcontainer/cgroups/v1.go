@@ -2,6 +2,7 @@ package cgroups
 
 import (
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -32,7 +33,10 @@ func newV1(p string, r *specs.LinuxResources, hybrid bool) (Manager, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := cgroup1.New(cgroup1.StaticPath(p), r)
+	if mem := r.Memory; mem != nil && mem.Kernel != nil && *mem.Kernel != 0 { //nolint:staticcheck // warned about, not used
+		slog.Warn("linux.resources.memory.kernel ignored: kernel memory limits are not supported (obsolete since Linux 5.4)")
+	}
+	c, err := cgroup1.New(cgroup1.StaticPath(p), libraryV1(r))
 	if err != nil {
 		// the library leaves the hierarchies it got to before failing
 		removeV1Dirs(p)
@@ -46,6 +50,10 @@ func newV1(p string, r *specs.LinuxResources, hybrid bool) (Manager, error) {
 			return nil, wrapErr("create cgroup "+p+" in "+unifiedRoot, err)
 		}
 		m.unified = u
+	}
+	if err := m.writeFixed(r); err != nil {
+		m.Destroy()
+		return nil, err
 	}
 	return m, nil
 }
@@ -90,6 +98,11 @@ func (m *v1) Set(r *specs.LinuxResources) error {
 	if err != nil {
 		return err
 	}
+	if err := checkBeforeUpdate(r.Memory, m.memoryUsage); err != nil {
+		return err
+	}
+	fixed := r
+	r = libraryV1(r)
 	// The kernel keeps memsw >= the limit, and the library writes the
 	// limit first: a limit above the current memsw needs memsw first.
 	if mem := r.Memory; mem != nil && mem.Limit != nil && mem.Swap != nil {
@@ -107,9 +120,38 @@ func (m *v1) Set(r *specs.LinuxResources) error {
 	// the library writes no pids limit <= 0, which means "no limit"
 	if r.Pids != nil && r.Pids.Limit != nil && *r.Pids.Limit <= 0 {
 		err := os.WriteFile(m.file("pids", "pids.max"), []byte("max"), 0)
-		return wrapErr("set resources of cgroup "+m.path, err)
+		if err != nil {
+			return wrapErr("set resources of cgroup "+m.path, err)
+		}
 	}
-	return nil
+	return m.writeFixed(fixed)
+}
+
+// writeFixed writes what the library does not (v1Fixed), and the
+// unified map to the cgroup2 hierarchy of a hybrid host.
+func (m *v1) writeFixed(r *specs.LinuxResources) error {
+	files, err := v1Fixed(r, m.dir)
+	if err != nil {
+		return err
+	}
+	if err := writeV1Fixed(files, m.dir); err != nil {
+		return err
+	}
+	if len(r.Unified) == 0 {
+		return nil
+	}
+	dir := ""
+	if m.unified != nil {
+		dir = filepath.Join(unifiedRoot, m.path)
+	}
+	return writeUnified(r.Unified, dir)
+}
+
+// dir is the cgroup's directory in controller's hierarchy.
+func (m *v1) dir(controller string) string { return m.file(controller, "") }
+
+func (m *v1) memoryUsage() (int64, error) {
+	return readInt(m.file("memory", "memory.usage_in_bytes"))
 }
 
 // file is the path of a file of the cgroup in controller's hierarchy.
@@ -142,10 +184,11 @@ func (m *v1) Freeze(frozen bool) error {
 	if m.cg == nil {
 		return cgroup1.ErrCgroupDeleted
 	}
+	op := "thaw"
 	if frozen {
-		return wrapErr("freeze", m.cg.Freeze())
+		op = "freeze"
 	}
-	return wrapErr("thaw", m.cg.Thaw())
+	return wrapErr(op, freeze(v1Freezer(m.dir("freezer")), frozen, freezeTimeout))
 }
 
 func (m *v1) Pids() ([]int, error) {

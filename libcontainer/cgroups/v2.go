@@ -3,6 +3,7 @@ package cgroups
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/containerd/cgroups/v3/cgroup2"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
 )
 
 const v2Root = "/sys/fs/cgroup"
@@ -29,9 +31,13 @@ func newV2(p string, r *specs.LinuxResources) (Manager, error) {
 	if err != nil {
 		return nil, err
 	}
+	if mem := r.Memory; mem != nil && mem.Kernel != nil && *mem.Kernel != 0 { //nolint:staticcheck // warned about, not used
+		slog.Warn("linux.resources.memory.kernel ignored: cgroup v2 has no kernel memory limit (it counts in memory.max)")
+	}
 	// Devices only here: each Set would attach one more eBPF program,
 	// and the kernel allows an access only if every program does.
-	res.Devices = bpfRules(r.Devices)
+	res.Devices = deviceRules(r.Devices, privilegedDevices())
+	enableAlong(v2Root, p)
 	m, err := cgroup2.NewManager(v2Root, p, res)
 	if err != nil {
 		return nil, wrapErr("create cgroup "+p, err)
@@ -97,6 +103,9 @@ func (c *v2) Set(r *specs.LinuxResources) error {
 	if err != nil {
 		return err
 	}
+	if err := checkBeforeUpdate(r.Memory, c.memoryUsage); err != nil {
+		return err
+	}
 	err = c.m.Update(res)
 	if err == nil {
 		err = c.writeFixed(r)
@@ -104,10 +113,20 @@ func (c *v2) Set(r *specs.LinuxResources) error {
 	return wrapErr("set resources of cgroup "+c.path, err)
 }
 
+func (c *v2) memoryUsage() (int64, error) {
+	return readInt(filepath.Join(v2Root, c.path, "memory.current"))
+}
+
 // toV2 is r for the library, less what writeFixed writes instead.
 func toV2(r *specs.LinuxResources) (*cgroup2.Resources, error) {
 	if cpu := r.CPU; cpu != nil && (cpu.RealtimeRuntime != nil || cpu.RealtimePeriod != nil) {
 		return nil, fmt.Errorf("cpu.realtimeRuntime and cpu.realtimePeriod: cgroup v2 has no realtime group scheduling")
+	}
+	if err := v2Lacks(r); err != nil {
+		return nil, err
+	}
+	if err := checkBlockDevices(r.BlockIO); err != nil {
+		return nil, err
 	}
 	for k := range r.Unified {
 		if k == "" || strings.ContainsRune(k, '/') || strings.HasPrefix(k, ".") {
@@ -134,7 +153,8 @@ func toV2(r *specs.LinuxResources) (*cgroup2.Resources, error) {
 
 // writeFixed writes, after the library, the files it writes wrong: -1 is
 // "max" (the library writes -1, and takes the limit off it for swap), and
-// a block I/O weight (the library's conversion overflows); then
+// a block I/O weight (the library's conversion overflows); those it does
+// not write: cpu burst and idle; then
 // linux.resources.unified, which the library does not know, last, so it
 // wins over the typed fields as the spec says.
 func (c *v2) writeFixed(r *specs.LinuxResources) error {
@@ -148,8 +168,27 @@ func (c *v2) writeFixed(r *specs.LinuxResources) error {
 			files = append(files, [2]string{"memory.swap.max", "max"})
 		}
 	}
-	if b := r.BlockIO; b != nil && b.Weight != nil {
-		files = append(files, ioWeight(dir, *b.Weight))
+	if b := r.BlockIO; b != nil {
+		if b.Weight != nil {
+			files = append(files, ioWeight(dir, *b.Weight))
+		}
+		// the library drops per-device weights
+		for _, d := range b.WeightDevice {
+			if d.Weight != nil {
+				f := ioWeight(dir, *d.Weight)
+				f[1] = fmt.Sprintf("%d:%d %s", d.Major, d.Minor, strings.TrimPrefix(f[1], "default "))
+				files = append(files, f)
+			}
+		}
+	}
+	if cpu := r.CPU; cpu != nil {
+		// the library knows neither
+		if cpu.Burst != nil {
+			files = append(files, [2]string{"cpu.max.burst", strconv.FormatUint(*cpu.Burst, 10)})
+		}
+		if cpu.Idle != nil {
+			files = append(files, [2]string{"cpu.idle", strconv.FormatInt(*cpu.Idle, 10)})
+		}
 	}
 	keys := make([]string, 0, len(r.Unified))
 	for k := range r.Unified {
@@ -163,8 +202,15 @@ func (c *v2) writeFixed(r *specs.LinuxResources) error {
 		files = append(files, [2]string{k, r.Unified[k]})
 	}
 	for _, f := range files {
-		if err := os.WriteFile(filepath.Join(dir, f[0]), []byte(f[1]), 0); err != nil {
-			return err
+		p := filepath.Join(dir, f[0])
+		if err := os.WriteFile(p, []byte(f[1]), 0); err != nil {
+			if _, statErr := os.Stat(p); errors.Is(statErr, os.ErrNotExist) {
+				return fmt.Errorf("this host does not support %s: the cgroup has no such file", f[0])
+			}
+			if errors.Is(err, unix.EOPNOTSUPP) && strings.Contains(f[0], "weight") {
+				return fmt.Errorf("linux.resources.blockIO weight %q in %s: the device uses neither the BFQ scheduler nor io.cost (io.cost.qos of the root cgroup): %w", f[1], f[0], err)
+			}
+			return fmt.Errorf("write %q to %s: %w", f[1], f[0], err)
 		}
 	}
 	return nil
@@ -216,10 +262,11 @@ func (c *v2) Freeze(frozen bool) error {
 	if c.m == nil {
 		return os.ErrNotExist
 	}
+	op := "thaw"
 	if frozen {
-		return wrapErr("freeze", c.m.Freeze())
+		op = "freeze"
 	}
-	return wrapErr("thaw", c.m.Thaw())
+	return wrapErr(op, freeze(v2Freezer(filepath.Join(v2Root, c.path)), frozen, freezeTimeout))
 }
 
 func (c *v2) Pids() ([]int, error) {

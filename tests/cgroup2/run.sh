@@ -9,7 +9,7 @@
 #   base/         a busybox bundle from scripts/mkbundle.sh (rootfs shared by
 #                 every test)
 #   b/NAME/       one config.json per test (suite.sh prepare, needs jq)
-#   suite.sh      the tests
+#   suite.sh      the tests (and resources.sh, which it sources)
 # then runs `sh suite.sh run` in the VM. Exit status: suite.sh's (0 iff
 # every test passed); 124 if the VM timed out, 125 if it did not come up.
 #
@@ -43,7 +43,7 @@ else
 fi
 chmod 0755 "$work"
 cp "$myrunc" "$work/myrunc"
-cp "$here/suite.sh" "$work/suite.sh"
+cp "$here/suite.sh" "$here/resources.sh" "$work/"
 SPEC_BIN=$myrunc CGROUPS_PATH='' QUIET=1 "$repo/scripts/mkbundle.sh" "$work/base"
 sh "$work/suite.sh" prepare "$work"
 

@@ -53,7 +53,13 @@ bundles() {
 	bundle cgns '.linux.namespaces += [{"type": "cgroup"}] | .linux.resources.memory = {"limit": 67108864}
 		| .process.args = ["sh", "-c", "cat /proc/self/cgroup; cat /sys/fs/cgroup/memory.max"]'
 	bundle stats '.linux.resources.memory = {"limit": 67108864} | .linux.resources.pids = {"limit": 20}'
+	resource_bundles
 }
+
+
+
+# the resource tests beyond the basics, beside this file
+. "$(dirname "$0")/resources.sh"
 
 # ------------------------------------------------------------ helpers (guest)
 
@@ -406,6 +412,13 @@ run_all() {
 	t_killall
 	t_cgns
 	t_stats
+	t_nested
+	t_check_before_update
+	t_cpu_burst_idle_rt
+	t_io_max
+	t_memory_more
+	t_v1_only
+	t_rootless
 	[ $S = 0 ] || echo "$S skipped"
 	echo "$P passed, $F failed"
 	[ $F = 0 ]

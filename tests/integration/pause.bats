@@ -198,3 +198,27 @@ _nprocs_is() { [ "$(grep -c . "$1/cgroup.procs")" -eq "$2" ]; }
 	assert_error
 	assert_output_contains "does not exist"
 }
+
+@test "a pause that cannot finish freezing gives up, thaws back and says why" {
+	# a process waiting in a memory cgroup OOM with the OOM killer off
+	# sleeps killable but not freezable: the freezer stays FREEZING for as
+	# long as it waits, which is forever
+	[ -d "$CGROUP_MNT/freezer" ] || skip "no v1 freezer"
+	# shellcheck disable=SC2016 # for the container's sh
+	update_config '.linux.resources.memory = {"limit": 33554432, "swap": 33554432, "disableOOMKiller": true}
+		| .process.args = ["sh", "-c", "echo ready >/ready; a=0123456789; while :; do a=$a$a; done"]'
+	run_detached "$CID"
+	wait_for_file "$BUNDLE/rootfs/ready"
+	retry 10 grep -qx 'under_oom 1' "$CGROUP_MNT/memory$CGROUPS_PATH/memory.oom_control" ||
+		fail "never under OOM: $(cat "$CGROUP_MNT/memory$CGROUPS_PATH/memory.oom_control")"
+	local start=$SECONDS
+	myrunc pause "$CID"
+	assert_error
+	assert_output_contains "freezing did not finish within" "thawed again"
+	[ $((SECONDS - start)) -lt 30 ] || fail "pause took $((SECONDS - start)) s"
+	[ "$(freezer_state)" = THAWED ] || fail "freezer: $(freezer_state)"
+	[ "$(container_status "$CID")" = running ]
+	# still controllable: delete --force ends it
+	myrunc -0 delete --force "$CID"
+	assert_nothing_left
+}

@@ -151,12 +151,12 @@ _frozen() { [ "$(cg freezer freezer.state)" = FROZEN ]; }
 }
 
 @test "update of a resource the host lacks names it" {
-	[ ! -e "$CGROUP_MNT/blkio/blkio.weight" ] && [ ! -e "$CGROUP_MNT/blkio/blkio.bfq.weight" ] ||
-		skip "this host has blkio weights"
 	run_detached "$CID"
-	myrunc update --blkio-weight 500 "$CID"
+	[ ! -e "$CGROUP_MNT/blkio$CGROUPS_PATH/blkio.leaf_weight" ] || skip "this host has blkio leaf weights (CFQ)"
+	echo '{"blockIO": {"leafWeight": 500}}' >"$TEST_DIR/res.json"
+	myrunc update --resources "$TEST_DIR/res.json" "$CID"
 	assert_error
-	assert_output_contains blockIO blkio.weight
+	assert_output_contains blockIO.leafWeight blkio.leaf_weight
 	[ "$(saved_resources | jq '.blockIO')" = null ]
 }
 
