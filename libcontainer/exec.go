@@ -136,6 +136,10 @@ func (c *Container) startExec(p *initProcess, s *specs.Spec, filter *seccomp.Pro
 	cfg := &handshake.Config{ID: c.id, Bundle: c.state.Bundle, Spec: es, Pid: p.pid, Exec: true,
 		PreserveFds: o.PreserveFds, InUserNS: hasNS(s, specs.UserNamespace), ConsoleFd: p.consoleFd,
 		Seccomp: filter, ExecUser: o.User}
+	if !hasNS(s, specs.MountNamespace) {
+		// the init shares our mount namespace, chrooted into its rootfs
+		cfg.ExecRoot = "/proc/" + strconv.Itoa(c.state.Pid) + "/root"
+	}
 	if err := p.sock.SendConfig(cfg); err != nil {
 		return err
 	}

@@ -88,6 +88,9 @@ type Config struct {
 	// ExecUser is `exec --user` when it names a user or group: the init
 	// resolves it in the container's /etc/passwd and /etc/group.
 	ExecUser string `json:"execUser,omitempty"`
+	// ExecRoot: the container has no mount namespace of its own; the
+	// exec'd process enters the init's root (/proc/PID/root) by chroot.
+	ExecRoot string `json:"execRoot,omitempty"`
 	// ConsoleFd, if not 0, is a connected unix socket to send the pty
 	// master over (process.terminal).
 	ConsoleFd int `json:"consoleFd,omitempty"`

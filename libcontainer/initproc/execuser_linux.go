@@ -6,7 +6,6 @@ import (
 	"os"
 	"strings"
 
-	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
 	"myrunc/libcontainer/user"
@@ -14,16 +13,13 @@ import (
 
 // lookupExecUser resolves `exec --user NAME[:GROUP]` in the container's
 // own /etc/passwd and /etc/group. The init has joined the container's
-// mount namespace, so "/" is the container's root: a symlink in its /etc
+// mount namespace (or its root, see enterExecRoot), so "/" is the
+// container's root: a symlink in its /etc
 // resolves inside it, never to a file of the host (as it would through
 // /proc/PID/root read from the host).
 func lookupExecUser(s *initState) error {
 	if s.cfg.ExecUser == "" {
 		return nil
-	}
-	if !hasNamespace(s.spec, specs.MountNamespace) {
-		return fmt.Errorf("user %q: the container has no mount namespace of its own, so its /etc/passwd "+
-			"cannot be told from the host's; give a numeric uid[:gid]", s.cfg.ExecUser)
 	}
 	spec, err := user.ParseSpec(s.cfg.ExecUser)
 	if err != nil {

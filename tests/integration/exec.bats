@@ -205,3 +205,20 @@ teardown() { teardown_test; }
 	[ "${lines[0]}" = 1000 ] || fail "$output"
 	[[ "$(squeeze "${lines[1]}")" = "Groups:" ]] || fail "groups from a FIFO: $output"
 }
+
+@test "exec into a container without a mount namespace runs in its rootfs, not the host's" {
+	fresh_cgroup
+	update_config '.linux.namespaces |= map(select(.type != "mount"))'
+	echo in-rootfs >"$BUNDLE/rootfs/marker"
+	run_detached "$CID2"
+	myrunc exec "$CID2" cat /marker
+	assert_status 0
+	[ "$output" = in-rootfs ] || fail "exec did not run in the container's rootfs: $output"
+	# the host's root is not what the exec'd process sees
+	myrunc exec "$CID2" ls /
+	assert_status 0
+	assert_output_not_contains lost+found usr
+	myrunc exec --user user "$CID2" id -u
+	assert_status 0
+	[ "$output" = 1000 ] || fail "--user user took the wrong /etc/passwd: $output"
+}
