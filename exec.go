@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/signal"
@@ -12,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 	"golang.org/x/sys/unix"
 
+	"myrunc/internal/fastjson"
 	"myrunc/libcontainer"
 	"myrunc/libcontainer/console"
 	"myrunc/libcontainer/user"
@@ -94,7 +94,7 @@ func execProcess(c *cli.Context, ct *libcontainer.Container) (*specs.Process, er
 			return nil, fmt.Errorf("exec --process: %w", err)
 		}
 		p = &specs.Process{}
-		if err := json.Unmarshal(data, p); err != nil {
+		if err := fastjson.Unmarshal(data, p); err != nil {
 			return nil, fmt.Errorf("exec --process %s: invalid JSON: %w", f, err)
 		}
 	} else {

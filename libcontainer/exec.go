@@ -1,7 +1,6 @@
 package libcontainer
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -11,6 +10,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
+	"myrunc/internal/fastjson"
 	"myrunc/internal/trace"
 	"myrunc/libcontainer/cgroups"
 	"myrunc/libcontainer/console"
@@ -59,7 +59,7 @@ func (c *Container) Config() (*specs.Spec, error) {
 		return nil, err
 	}
 	var s specs.Spec
-	if err := json.Unmarshal(data, &s); err != nil {
+	if err := fastjson.Unmarshal(data, &s); err != nil {
 		return nil, fmt.Errorf("corrupt %s: %w", filepath.Join(c.dir, configFile), err)
 	}
 	return &s, nil

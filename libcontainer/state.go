@@ -10,6 +10,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"myrunc/internal/atomicfile"
+	"myrunc/internal/fastjson"
 )
 
 // Status is a container's runtime-spec status (plus paused).
@@ -104,7 +105,7 @@ func loadState(dir string) (*State, error) {
 		return nil, err
 	}
 	var s State
-	if err := json.Unmarshal(data, &s); err != nil {
+	if err := fastjson.Unmarshal(data, &s); err != nil {
 		return nil, fmt.Errorf("corrupt %s: %w", filepath.Join(dir, stateFile), err)
 	}
 	return &s, nil

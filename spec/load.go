@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"myrunc/internal/fastjson"
 )
 
 // ConfigName is the file a bundle's configuration lives in.
@@ -49,7 +51,7 @@ func Load(bundle string) (*specs.Spec, error) {
 // line/column and type errors into a *FieldError naming the field.
 func decode(data []byte) (*specs.Spec, error) {
 	var s specs.Spec
-	err := json.Unmarshal(data, &s)
+	err := fastjson.Unmarshal(data, &s)
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {

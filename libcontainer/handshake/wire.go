@@ -9,6 +9,8 @@ import (
 	"os"
 
 	"golang.org/x/sys/unix"
+
+	"myrunc/internal/fastjson"
 )
 
 // maxFrame bounds a message so a corrupt length cannot make us allocate
@@ -144,7 +146,7 @@ func closeAll(files []*os.File) {
 }
 
 func decode(k Kind, body []byte, v any) error {
-	if err := json.Unmarshal(body, v); err != nil {
+	if err := fastjson.Unmarshal(body, v); err != nil {
 		return fmt.Errorf("handshake: decode %s: %w", k, err)
 	}
 	return nil

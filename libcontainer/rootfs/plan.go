@@ -31,22 +31,22 @@ const (
 // inside the container; Apply resolves them inside the rootfs.
 type Op struct {
 	Kind   OpKind
-	Source string // host path (bind) or filesystem source
+	Source string `json:",omitempty"` // host path (bind) or filesystem source
 	Target string
-	FSType string
-	Flags  uintptr
-	Data   string
+	FSType string  `json:",omitempty"`
+	Flags  uintptr `json:",omitempty"`
+	Data   string  `json:",omitempty"`
 	// Bind mounts: flags other than MS_BIND|MS_REC need a remount.
-	Remount     uintptr
-	Propagation []uintptr
-	AttrSet     uint64
-	AttrClr     uint64
-	TmpCopyUp   bool
-	Device      *specs.LinuxDevice
-	LinkTo      string
+	Remount     uintptr            `json:",omitempty"`
+	Propagation []uintptr          `json:",omitempty"`
+	AttrSet     uint64             `json:",omitempty"`
+	AttrClr     uint64             `json:",omitempty"`
+	TmpCopyUp   bool               `json:",omitempty"`
+	Device      *specs.LinuxDevice `json:",omitempty"`
+	LinkTo      string             `json:",omitempty"`
 	// Cgroup: the op needs the container's cgroup to exist (a bind of
 	// one of its directories); a hierarchy the cgroup lacks is skipped.
-	Cgroup bool
+	Cgroup bool `json:",omitempty"`
 	// IDMap, on a bind: the runtime's idmapped clone of Source is
 	// attached instead of a bind.
 	IDMap *IDMap `json:",omitempty"`

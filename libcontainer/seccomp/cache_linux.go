@@ -15,6 +15,7 @@ import (
 	libseccomp "github.com/seccomp/libseccomp-golang"
 
 	"myrunc/internal/atomicfile"
+	"myrunc/internal/fastjson"
 )
 
 // cacheFormat changes when Program or its compilation does.
@@ -31,7 +32,7 @@ func CompileCached(dir string, s *specs.LinuxSeccomp) (*Program, error) {
 	path := filepath.Join(dir, key+".json")
 	if data, err := os.ReadFile(path); err == nil {
 		var p Program
-		if json.Unmarshal(data, &p) == nil && len(p.BPF) > 0 {
+		if fastjson.Unmarshal(data, &p) == nil && len(p.BPF) > 0 {
 			return &p, nil
 		}
 	}

@@ -1,0 +1,48 @@
+package fastjson
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+)
+
+type inner struct {
+	N    int               `json:"n"`
+	List []string          `json:"list,omitempty"`
+	M    map[string]string `json:"m,omitempty"`
+}
+
+type outer struct {
+	Name  string  `json:"name"`
+	In    *inner  `json:"in,omitempty"`
+	Bytes []byte  `json:"bytes,omitempty"`
+	Items []inner `json:"items"`
+}
+
+// The results and errors must be encoding/json's, input for input.
+func TestLikeEncodingJSON(t *testing.T) {
+	inputs := []string{
+		`{"name":"a","in":{"n":1,"list":["x"],"m":{"k":"v"}},"bytes":"aGk=","items":[{"n":2}]}`,
+		`{"NAME":"case folds","In":{"N":3}}`,   // case-insensitive names
+		`{"name":"a","name":"b"}`,              // duplicate: the last wins
+		`{"name":"\xff"}`,                      // invalid UTF-8 is replaced
+		`{"name":"a","unknown":[1,2]}`,         // unknown members ignored
+		`{"name":null,"in":null,"items":null}`, // nulls leave zero values
+		`{"na_me":"delimiters do not fold"}`,   // not a match in v1
+		`{"name":1}`,                           // type error
+		`{"name":"a",}`,                        // syntax error
+		`{"items":[{"n":"x"}]}`,                // nested type error
+		`[1]`,                                  // wrong top-level kind
+	}
+	for _, in := range inputs {
+		var want, got outer
+		werr := json.Unmarshal([]byte(in), &want)
+		gerr := Unmarshal([]byte(in), &got)
+		if (werr == nil) != (gerr == nil) || (werr != nil && werr.Error() != gerr.Error()) {
+			t.Errorf("%s: error %v, encoding/json says %v", in, gerr, werr)
+		}
+		if werr == nil && !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: got %+v, encoding/json %+v", in, got, want)
+		}
+	}
+}
