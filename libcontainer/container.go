@@ -8,9 +8,9 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"myrunc/libcontainer/cgroups"
-	"time"
 )
 
 // Container is one container under a state root. Its methods are the CLI
@@ -26,6 +26,17 @@ type Container struct {
 	initCmd *exec.Cmd
 	// console is the pty master Create kept for the caller (AttachConsole)
 	console *os.File
+	// cgroup is set in the process that created the container, which
+	// need not load it again (`run` deletes what it made)
+	cgroup cgroups.Manager
+}
+
+// cgroupManager is the container's cgroup.
+func (c *Container) cgroupManager() (cgroups.Manager, error) {
+	if c.cgroup != nil {
+		return c.cgroup, nil
+	}
+	return cgroups.Load(c.state.CgroupPath)
 }
 
 // Console is the container's pty master when Create kept it (see

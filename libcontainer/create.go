@@ -86,6 +86,7 @@ func Create(root, id string, o *CreateOpts) (_ *Container, err error) {
 	if !p.forked {
 		c.initCmd = p.cmd
 	}
+	c.cgroup, _ = rb.cgroup.wait()
 	return c, nil
 }
 

@@ -35,7 +35,7 @@ func (c *Container) Delete(force bool) error {
 	if !st.allows("delete") && !force {
 		return fmt.Errorf("cannot delete container %q that is not stopped: it is %s (use --force)", c.id, st)
 	}
-	m, err := cgroups.Load(c.state.CgroupPath)
+	m, err := c.cgroupManager()
 	if err != nil {
 		return err
 	}

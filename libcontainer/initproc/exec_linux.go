@@ -18,6 +18,7 @@ var execBeforeReady = []step{
 	{"console", setupConsole},
 	{"rlimits", setRlimits},
 	{"oomScoreAdj", setOomScoreAdj},
+	{"fdDir", keepFdDir},
 	{"seccomp", seccompBeforeUser},
 	{"user", setUser},
 	{"cwd", changeDir},

@@ -62,6 +62,7 @@ type initState struct {
 	warnings []string
 	gate     *os.File // the connection from `start`
 	tty      *os.File // the pty slave of a process.terminal process
+	fdDir    *os.File // see keepFdDir
 }
 
 func (s *initState) warn(format string, args ...any) {

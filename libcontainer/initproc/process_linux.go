@@ -199,7 +199,7 @@ func execProcess(s *initState) error {
 			return os.NewSyscallError("dup3 preserved fd", err)
 		}
 	}
-	if err := closeOnExecFrom(3 + n); err != nil {
+	if err := closeOnExecFrom(3+n, s.fdDir); err != nil {
 		return err
 	}
 	if err := seccompLast(s); err != nil {
@@ -210,23 +210,30 @@ func execProcess(s *initState) error {
 }
 
 // closeOnExecFrom marks every descriptor from fd on close-on-exec. A
-// seccomp profile older than close_range(2) may refuse it (and filters
-// without no_new_privs are already in place here): then walk /proc/self/fd.
-func closeOnExecFrom(fd int) error {
+// seccomp profile older than close_range(2) may refuse it (filters
+// without no_new_privs, or with notify, are already in place here): then
+// list the real fd directory, fdDir, opened by keepFdDir (through a clone
+// of /proc: a mount over /proc/self/fd could hide descriptors).
+func closeOnExecFrom(fd int, fdDir *os.File) error {
 	err := unix.CloseRange(uint(fd), ^uint(0), unix.CLOSE_RANGE_CLOEXEC)
+	if fdDir != nil {
+		defer fdDir.Close()
+	}
 	if err == nil {
 		return nil
 	}
 	if err != unix.EPERM && err != unix.ENOSYS {
 		return os.NewSyscallError("close_range", err)
 	}
-	// the real fd directory: a mount over it would hide descriptors
-	dir, rerr := openProc("self/fd", unix.O_RDONLY|unix.O_DIRECTORY)
-	if rerr != nil {
-		return fmt.Errorf("close_range: %w; listing descriptors: %w", err, rerr)
+	if fdDir == nil {
+		dir, rerr := openProc("self/fd", unix.O_RDONLY|unix.O_DIRECTORY)
+		if rerr != nil {
+			return fmt.Errorf("close_range: %w; listing descriptors: %w", err, rerr)
+		}
+		fdDir = dir
+		defer fdDir.Close()
 	}
-	entries, rerr := dir.ReadDir(-1)
-	dir.Close()
+	entries, rerr := fdDir.ReadDir(-1)
 	if rerr != nil {
 		return fmt.Errorf("close_range: %w; listing descriptors: %w", err, rerr)
 	}

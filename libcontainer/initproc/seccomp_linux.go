@@ -1,6 +1,8 @@
 package initproc
 
 import (
+	"golang.org/x/sys/unix"
+
 	"myrunc/libcontainer/seccomp"
 )
 
@@ -13,6 +15,20 @@ import (
 // the agent at linux.seccomp.listenerPath; after Ready the parent of
 // create is gone, so with no_new_privs such a filter goes in just before
 // Ready instead, after everything else but the start gate and exec.
+
+// keepFdDir opens the init's fd directory while it still may (openProc
+// needs CAP_SYS_ADMIN) when a filter goes in before exec, which may refuse
+// close_range: closeOnExecFrom then lists the descriptors there.
+func keepFdDir(s *initState) error {
+	if s.cfg.Seccomp == nil || (s.spec.Process.NoNewPrivileges && !s.cfg.Seccomp.Notify) {
+		return nil
+	}
+	// a failure matters only if close_range is refused, and says so then
+	if dir, err := openProc("self/fd", unix.O_RDONLY|unix.O_DIRECTORY); err == nil {
+		s.fdDir = dir
+	}
+	return nil
+}
 
 func seccompBeforeUser(s *initState) error {
 	if s.cfg.Seccomp == nil || s.spec.Process.NoNewPrivileges {

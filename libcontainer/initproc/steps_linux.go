@@ -33,6 +33,7 @@ var beforeReady = []step{
 	{"cgroup", joinCgroupNs},
 	{"rlimits", setRlimits},
 	{"oomScoreAdj", setOomScoreAdj},
+	{"fdDir", keepFdDir},
 	{"seccomp", seccompBeforeUser},
 	{"user", setUser},
 	{"cwd", changeDir},

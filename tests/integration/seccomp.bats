@@ -81,3 +81,25 @@ seccomp() {
 	assert_status 0
 	[ "$(ls "$ROOT/.cache/seccomp" | wc -l)" = 1 ] || fail "cache: $(ls -la "$ROOT/.cache/seccomp")"
 }
+
+# A profile older than close_range(2) refuses it: the init then lists its
+# descriptors in a procfs fd directory it opened while it still could.
+@test "seccomp: a profile that refuses close_range still starts the container, and no fd leaks" {
+	seccomp '[{"names": ["close_range"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]'
+	local u
+	for u in 0 1000; do
+		fresh_cgroup
+		update_config '.process.noNewPrivileges = false | .process.user.uid = $u | .process.user.gid = $u
+			| .process.args = ["sh", "-c", "ls /proc/self/fd"]' --argjson u "$u"
+		run_fg "$CID-$u" --preserve-fds 0
+		assert_status 0
+		[ "$(squeeze "$output")" = "0 1 2 3" ] || fail "uid $u: fds in the container: $output"
+	done
+	# exec'd processes too
+	fresh_cgroup
+	update_config '.process.args = ["sleep", "100"]'
+	run_detached "$CID"
+	myrunc exec "$CID" ls /proc/self/fd
+	assert_status 0
+	[ "$(squeeze "$output")" = "0 1 2 3" ] || fail "exec: fds in the process: $output"
+}
