@@ -101,6 +101,9 @@ func (m *v1) Set(r *specs.LinuxResources) error {
 	if err := checkBeforeUpdate(r.Memory, m.memoryUsage); err != nil {
 		return err
 	}
+	if err := lowerBurstFirst(r.CPU, m.file("cpu", "cpu.cfs_burst_us")); err != nil {
+		return wrapErr("set cpu.burst of cgroup "+m.path, err)
+	}
 	fixed := r
 	r = libraryV1(r)
 	// The kernel keeps memsw >= the limit, and the library writes the

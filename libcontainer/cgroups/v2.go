@@ -106,7 +106,10 @@ func (c *v2) Set(r *specs.LinuxResources) error {
 	if err := checkBeforeUpdate(r.Memory, c.memoryUsage); err != nil {
 		return err
 	}
-	err = c.m.Update(res)
+	err = lowerBurstFirst(r.CPU, filepath.Join(v2Root, c.path, "cpu.max.burst"))
+	if err == nil {
+		err = c.m.Update(res)
+	}
 	if err == nil {
 		err = c.writeFixed(r)
 	}

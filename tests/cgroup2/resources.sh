@@ -97,6 +97,10 @@ t_cpu_burst_idle_rt() {
 		eq cpu.max.burst "$(rd cg2-burst/cpu.max.burst)" 20000
 		m update --cpu-burst 10000 burst >"$LOGS/burst.up" 2>&1 || bad "update --cpu-burst: $(cat "$LOGS/burst.up")"
 		eq "cpu.max.burst after update" "$(rd cg2-burst/cpu.max.burst)" 10000
+		# a quota below the current burst, with a lower burst in the same update
+		m update --cpu-quota 8000 --cpu-burst 5000 burst >"$LOGS/burst.up2" 2>&1 || bad "update quota below burst: $(cat "$LOGS/burst.up2")"
+		eq "cpu.max after lowering" "$(rd cg2-burst/cpu.max)" "8000 100000"
+		eq "cpu.max.burst after lowering" "$(rd cg2-burst/cpu.max.burst)" 5000
 	fi
 	if up idle; then
 		eq cpu.idle "$(rd cg2-idle/cpu.idle)" 1

@@ -153,6 +153,10 @@ loop_device() {
 	myrunc -0 update --cpu-burst 10000 "$CID"
 	[ "$(cg cpu cpu.cfs_burst_us)" = 10000 ]
 	[ "$(jq '.linux.resources.cpu.burst' "$ROOT/$CID/config.json")" = 10000 ]
+	# a quota below the current burst, with a lower burst in the same update
+	myrunc -0 update --cpu-quota 8000 --cpu-burst 5000 "$CID"
+	[ "$(cg cpu cpu.cfs_quota_us)" = 8000 ]
+	[ "$(cg cpu cpu.cfs_burst_us)" = 5000 ]
 }
 
 @test "cpu.idle sets cpu.idle, and update --cpu-idle changes it" {
