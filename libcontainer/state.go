@@ -1,7 +1,6 @@
 package libcontainer
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -74,7 +73,7 @@ const (
 // save writes state.json atomically: readers without the lock see the
 // old or the new file, never a torn one.
 func (s *State) save(dir string) error {
-	data, err := json.Marshal(s)
+	data, err := fastjson.Marshal(s)
 	if err != nil {
 		return err
 	}
@@ -84,7 +83,7 @@ func (s *State) save(dir string) error {
 // saveConfig keeps the spec the container was created from (and later
 // updates of it), atomically too.
 func saveConfig(dir string, s *specs.Spec) error {
-	data, err := json.Marshal(s)
+	data, err := fastjson.Marshal(s)
 	if err != nil {
 		return err
 	}

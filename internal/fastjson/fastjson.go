@@ -28,3 +28,13 @@ func Unmarshal(data []byte, v any) error {
 	}
 	return json.Unmarshal(data, v)
 }
+
+// Marshal encodes v like json.Marshal (the same bytes: encoding/json's
+// semantics), with the fast implementation, whose type caches the decode
+// of the same types has already filled.
+func Marshal(v any) ([]byte, error) {
+	if data, err := jsonv2.Marshal(v, v1Semantics); err == nil {
+		return data, nil
+	}
+	return json.Marshal(v)
+}

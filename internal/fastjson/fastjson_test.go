@@ -46,3 +46,24 @@ func TestLikeEncodingJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestMarshalLikeEncodingJSON(t *testing.T) {
+	values := []any{
+		outer{Name: "a<b>&", In: &inner{N: 1, List: []string{"x"}, M: map[string]string{"b": "2", "a": "1"}},
+			Bytes: []byte("hi"), Items: []inner{{N: 2}}},
+		outer{},                  // nil slices are null, omitempty drops
+		&outer{Items: []inner{}}, // an empty slice is []
+		map[string]any{"z": 1.5, "a": []int(nil), "m": "\u2028"},
+		struct {
+			U uintptr `json:",omitempty"`
+			B bool    `json:"b,string"`
+		}{0, true},
+	}
+	for _, v := range values {
+		want, werr := json.Marshal(v)
+		got, gerr := Marshal(v)
+		if werr != nil || gerr != nil || string(got) != string(want) {
+			t.Errorf("%#v: got %s (%v), encoding/json %s (%v)", v, got, gerr, want, werr)
+		}
+	}
+}

@@ -2,7 +2,6 @@ package handshake
 
 import (
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -31,7 +30,7 @@ func (c conn) send(k Kind, v any) error { return c.sendFiles(k, v, nil) }
 
 // sendFiles sends one frame with files attached (nil: none).
 func (c conn) sendFiles(k Kind, v any, files []*os.File) error {
-	body, err := json.Marshal(v)
+	body, err := fastjson.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("handshake: encode %s: %w", k, err)
 	}

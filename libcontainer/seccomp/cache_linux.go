@@ -5,7 +5,6 @@ package seccomp
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -41,7 +40,7 @@ func CompileCached(dir string, s *specs.LinuxSeccomp) (*Program, error) {
 		return nil, err
 	}
 	// a failed cache write only costs the next container a compile
-	if data, err := json.Marshal(p); err == nil && os.MkdirAll(dir, 0o700) == nil {
+	if data, err := fastjson.Marshal(p); err == nil && os.MkdirAll(dir, 0o700) == nil {
 		_ = atomicfile.Write(path, data, 0o600)
 	}
 	return p, nil
@@ -53,7 +52,7 @@ func CompileCached(dir string, s *specs.LinuxSeccomp) (*Program, error) {
 func cacheKey(s *specs.LinuxSeccomp) (string, error) {
 	k := *s
 	k.ListenerPath, k.ListenerMetadata = "", ""
-	data, err := json.Marshal(&k)
+	data, err := fastjson.Marshal(&k)
 	if err != nil {
 		return "", err
 	}
