@@ -43,7 +43,9 @@ func slimInitFile(root string) (string, error) {
 	// keeps its file even when unlinked
 	old, _ := filepath.Glob(filepath.Join(dir, "myrunc-init-*"))
 	for _, f := range old {
-		os.Remove(f)
+		if f != path { // another create may have just written ours
+			os.Remove(f)
+		}
 	}
 	return path, atomicfile.Write(path, slimbin.Binary, 0o555)
 }
