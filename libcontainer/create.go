@@ -326,7 +326,9 @@ func (r *rollback) run() {
 	}
 	if r.cgroup != nil {
 		if m, err := r.cgroup.wait(); err == nil {
-			m.Destroy()
+			// an init forked by nsenter is not ours to reap: it may
+			// still be dying in the cgroup
+			destroyCgroup(m)
 		}
 	}
 	os.RemoveAll(r.dir)

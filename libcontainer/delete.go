@@ -81,27 +81,31 @@ func (c *Container) killAll(m cgroups.Manager) error {
 
 // destroy removes what create made: cgroup, leftover host mounts, state.
 func (c *Container) destroy(m cgroups.Manager) error {
-	var err error
-	deadline := time.Now().Add(killTimeout)
-	for {
-		err = m.Destroy()
-		if err == nil || time.Now().After(deadline) {
-			break
-		}
-		// exiting processes leave the cgroup a moment after they die
-		pids, _ := m.Pids()
-		for _, pid := range pids {
-			signalProcess(pid, unix.SIGKILL)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	if err != nil {
+	if err := destroyCgroup(m); err != nil {
 		return err
 	}
 	if !c.state.OwnMountNs {
 		unmountUnder(c.state.Rootfs)
 	}
 	return os.RemoveAll(c.dir)
+}
+
+// destroyCgroup removes the cgroup once its processes are gone: exiting
+// processes leave it a moment after they die, so it kills what is left
+// and tries again, for up to killTimeout.
+func destroyCgroup(m cgroups.Manager) error {
+	deadline := time.Now().Add(killTimeout)
+	for {
+		err := m.Destroy()
+		if err == nil || time.Now().After(deadline) {
+			return err
+		}
+		pids, _ := m.Pids()
+		for _, pid := range pids {
+			signalProcess(pid, unix.SIGKILL)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // unmountUnder detaches the mounts a container without its own mount

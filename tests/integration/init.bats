@@ -1,0 +1,71 @@
+#!/usr/bin/env bats
+# Which binary the container's init runs: the slim init that `make build`
+# embeds (kept sealed under --root/.cache/init), or myrunc itself where
+# the init must join namespaces in its C constructor.
+
+load helpers
+
+setup() {
+	setup_test
+	setup_bundle sleep 100
+}
+teardown() { teardown_test; }
+
+# slim_file: the slim init kept under --root (one per build)
+slim_file() {
+	ls "$ROOT"/.cache/init/myrunc-init-* 2>/dev/null
+}
+
+@test "create runs the slim init from --root/.cache/init and drops those of other builds" {
+	mkdir -p "$ROOT/.cache/init"
+	echo stale >"$ROOT/.cache/init/myrunc-init-0123456789abcdef"
+	create_container "$CID"
+	local f pid
+	f="$(slim_file)"
+	[ -n "$f" ] || skip "this build has no slim init (built without make build)"
+	[ "$(echo "$f" | wc -l)" -eq 1 ] || fail "inits of other builds left: $f"
+	[ "$(stat -c %a "$f")" = 555 ] || fail "mode $(stat -c %a "$f")"
+	pid="$(container_pid "$CID")"
+	[ "$(sha256sum <"/proc/$pid/exe")" = "$(sha256sum <"$f")" ] || fail "the init does not run the slim init"
+	# (security.bats: CVE-2019-5736 tries to write it once the init exec'd)
+	# a second container reuses the file
+	local before
+	before="$(stat -c %i "$f")"
+	fresh_cgroup
+	create_container "$CID2"
+	[ "$(stat -c %i "$(slim_file)")" = "$before" ] || fail "the slim init was written again"
+}
+
+@test "an init that joins a namespace in its C constructor is myrunc itself" {
+	# a time namespace joined by path: only nsenter can enter it
+	[ -e /proc/self/ns/time ] || skip "kernel has no time namespaces"
+	update_config '.linux.namespaces += [{"type": "time"}]'
+	create_container "$CID"
+	local pid
+	pid="$(container_pid "$CID")"
+	fresh_cgroup
+	update_config '.linux.namespaces |= map(if .type == "time" then .path = $p else . end)' \
+		--arg p "/proc/$pid/ns/time"
+	create_container "$CID2"
+	local pid2
+	pid2="$(container_pid "$CID2")"
+	[ "$(sha256sum <"/proc/$pid2/exe")" = "$(sha256sum <"$MYRUNC")" ] || fail "the joining init is not myrunc"
+	[ "$(readlink "/proc/$pid2/ns/time_for_children")" = "$(readlink "/proc/$pid/ns/time")" ] ||
+		fail "the time namespace was not joined"
+}
+
+# A create that fails after nsenter forked the init (here: the joined
+# mount namespace lacks the bundle's rootfs) leaves no cgroup behind,
+# though the init is not the runtime's child to reap.
+@test "a failed create with a forked init leaves nothing behind" {
+	create_container "$CID"
+	local pid
+	pid="$(container_pid "$CID")"
+	fresh_cgroup
+	update_config '.linux.namespaces |= map(if .type == "mount" then .path = $p else . end)' \
+		--arg p "/proc/$pid/ns/mnt"
+	myrunc_detached create --bundle "$BUNDLE" "$CID2"
+	assert_error
+	myrunc delete -f "$CID"
+	assert_nothing_left
+}
