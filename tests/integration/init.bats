@@ -54,18 +54,25 @@ slim_file() {
 		fail "the time namespace was not joined"
 }
 
-# A create that fails after nsenter forked the init (here: the joined
-# mount namespace lacks the bundle's rootfs) leaves no cgroup behind,
-# though the init is not the runtime's child to reap.
+# A create that fails after nsenter forked the init (the time namespace
+# is joined by path; a prestart hook fails while the init waits for it)
+# leaves no cgroup behind, though the init is not the runtime's child to
+# reap and is still dying when the cgroup is removed.
 @test "a failed create with a forked init leaves nothing behind" {
+	[ -e /proc/self/ns/time ] || skip "kernel has no time namespaces"
+	update_config '.linux.namespaces += [{"type": "time"}]'
 	create_container "$CID"
 	local pid
 	pid="$(container_pid "$CID")"
 	fresh_cgroup
-	update_config '.linux.namespaces |= map(if .type == "mount" then .path = $p else . end)' \
-		--arg p "/proc/$pid/ns/mnt"
-	myrunc_detached create --bundle "$BUNDLE" "$CID2"
-	assert_error
+	update_config '.linux.namespaces |= map(if .type == "time" then .path = $p else . end)
+		| .hooks.prestart = [{"path": "/bin/false"}]' --arg p "/proc/$pid/ns/time"
+	local i
+	for i in 1 2 3 4 5; do
+		myrunc_detached create --bundle "$BUNDLE" "$CID2"
+		assert_error
+		[ -z "$(leaked_cgroups | grep "$CGROUPS_PATH")" ] || fail "try $i left its cgroup: $(leaked_cgroups)"
+	done
 	myrunc delete -f "$CID"
 	assert_nothing_left
 }
