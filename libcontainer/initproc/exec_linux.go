@@ -2,6 +2,7 @@ package initproc
 
 import (
 	"os"
+	"slices"
 
 	"golang.org/x/sys/unix"
 
@@ -10,24 +11,15 @@ import (
 
 // execBeforeReady turns an init that has joined a running container's
 // namespaces (its C constructor did) into a new process of it.
-var execBeforeReady = []step{
+var execBeforeReady = slices.Concat([]step{
 	{"root", enterExecRoot},
 	{"cgroup", waitCgroup},
 	// before seccomp, which might not allow the reads
 	{"lookupUser", lookupExecUser},
 	{"console", setupConsole},
-	{"rlimits", setRlimits},
-	{"oomScoreAdj", setOomScoreAdj},
-	{"fdDir", keepFdDir},
-	{"seccomp", seccompBeforeUser},
-	{"user", setUser},
-	{"cwd", changeDir},
-	{"noNewPrivs", setNoNewPrivs},
-	{"env", setHome},
-	{"lookPath", findExecutable},
-	{"seccompNotify", seccompBeforeReady},
+}, processSteps, []step{
 	{"ready", sendReadyKeepOpen},
-}
+})
 
 var execAfterReady = []step{
 	{"exec", execProcess},

@@ -3,6 +3,7 @@ package initproc
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -17,7 +18,7 @@ type specsSpec = specs.Spec
 
 // beforeReady turns the process into the container; any failure reaches
 // `create` as an error.
-var beforeReady = []step{
+var beforeReady = slices.Concat([]step{
 	{"namespaces", unshareLate},
 	{"keyring", joinKeyring},
 	{"loopback", upLoopback},
@@ -31,6 +32,13 @@ var beforeReady = []step{
 	{"console", setupConsole},
 	{"finishRootfs", finishRootfs},
 	{"cgroup", joinCgroupNs},
+}, processSteps, []step{
+	{"ready", sendReady},
+})
+
+// processSteps make the process itself, the same for the container's
+// init and for an exec'd process.
+var processSteps = []step{
 	{"rlimits", setRlimits},
 	{"oomScoreAdj", setOomScoreAdj},
 	{"fdDir", keepFdDir},
@@ -41,7 +49,6 @@ var beforeReady = []step{
 	{"env", setHome},
 	{"lookPath", findExecutable},
 	{"seccompNotify", seccompBeforeReady},
-	{"ready", sendReady},
 }
 
 // afterReady waits for `start` and becomes the user process.
