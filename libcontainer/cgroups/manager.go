@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	cg "github.com/containerd/cgroups/v3"
-	"github.com/containerd/cgroups/v3/cgroup1"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
@@ -79,7 +78,7 @@ func DirsFor(p string) ([]Dir, error) {
 	case cg.Unified:
 		return []Dir{{HostPath: filepath.Join(v2Root, p)}}, nil
 	case cg.Legacy, cg.Hybrid:
-		subs, err := cgroup1.Default()
+		subs, err := v1Hierarchy()
 		if err != nil {
 			return nil, err
 		}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/containerd/cgroups/v3/cgroup1"
 	"github.com/containerd/cgroups/v3/cgroup2"
@@ -16,6 +17,13 @@ import (
 )
 
 const unifiedRoot = "/sys/fs/cgroup/unified"
+
+// v1Hierarchy is the host's v1 subsystems, found once per process (from
+// the mount table): create asks for them first for the init's mounts
+// (DirsFor), then to make the cgroup.
+var v1Hierarchy = sync.OnceValues(cgroup1.Default)
+
+var withV1Hierarchy = cgroup1.WithHierarchy(v1Hierarchy)
 
 // v1 is a cgroup on a v1 host; on a hybrid host it also holds the
 // container's cgroup in the cgroup2 hierarchy mounted at unified/.
@@ -36,7 +44,7 @@ func newV1(p string, r *specs.LinuxResources, hybrid bool) (Manager, error) {
 	if mem := r.Memory; mem != nil && mem.Kernel != nil && *mem.Kernel != 0 { //nolint:staticcheck // warned about, not used
 		slog.Warn("linux.resources.memory.kernel ignored: kernel memory limits are not supported (obsolete since Linux 5.4)")
 	}
-	c, err := cgroup1.New(cgroup1.StaticPath(p), libraryV1(r))
+	c, err := cgroup1.New(cgroup1.StaticPath(p), libraryV1(r), withV1Hierarchy)
 	if err != nil {
 		// the library leaves the hierarchies it got to before failing
 		removeV1Dirs(p)
@@ -60,7 +68,7 @@ func newV1(p string, r *specs.LinuxResources, hybrid bool) (Manager, error) {
 
 func loadV1(p string, hybrid bool) (Manager, error) {
 	m := &v1{path: p}
-	c, err := cgroup1.Load(cgroup1.StaticPath(p))
+	c, err := cgroup1.Load(cgroup1.StaticPath(p), withV1Hierarchy)
 	if err != nil && !errors.Is(err, cgroup1.ErrCgroupDeleted) {
 		return nil, wrapErr("load cgroup "+p, err)
 	}
@@ -240,7 +248,7 @@ func (m *v1) Destroy() error {
 // removeV1Dirs removes p from every hierarchy it was made in (only the
 // leaf: parents may be shared with other containers).
 func removeV1Dirs(p string) {
-	subs, err := cgroup1.Default()
+	subs, err := v1Hierarchy()
 	if err != nil {
 		return
 	}
