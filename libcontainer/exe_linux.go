@@ -11,13 +11,13 @@ import (
 	"myrunc/libcontainer/slimbin"
 )
 
-// initExe opens the binary the init is exec'd from, sealed (see seal).
-// An init that needs no namespace joined by nsenter runs the slim init
-// embedded in this build, kept as a file under the state root; otherwise,
-// and when there is none, it is our own binary. nil: run /proc/self/exe.
-func initExe(root string, needsNsenter bool) *os.File {
-	if !needsNsenter && len(slimbin.Binary) > 0 {
-		if path, err := slimInitFile(root); err == nil {
+// initExe opens the binary the init is exec'd from, sealed (see seal):
+// the slim init embedded in this build, kept as a file under slimRoot, or
+// our own binary when slimRoot is "" (the init needs nsenter, which the
+// slim init lacks) or there is no slim init. nil: run /proc/self/exe.
+func initExe(slimRoot string) *os.File {
+	if slimRoot != "" && len(slimbin.Binary) > 0 {
+		if path, err := slimInitFile(slimRoot); err == nil {
 			if f := seal(path); f != nil {
 				return f
 			}

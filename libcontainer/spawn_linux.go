@@ -102,7 +102,11 @@ func spawn(a spawnArgs) (*initProcess, error) {
 		}
 		defer pidPipe.Close()
 	}
-	if exe := initExe(a.slimRoot, a.slimRoot == "" || ns.viaNsenter); exe != nil {
+	slimRoot := a.slimRoot
+	if ns.viaNsenter {
+		slimRoot = "" // the slim init has no nsenter constructor
+	}
+	if exe := initExe(slimRoot); exe != nil {
 		defer exe.Close()
 		cmd.Path = "/proc/self/fd/" + strconv.Itoa(3+len(cmd.ExtraFiles))
 		cmd.ExtraFiles = append(cmd.ExtraFiles, exe)
