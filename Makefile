@@ -56,10 +56,17 @@ demo: deps-build $(BIN_DEP)
 	echo "+ $(MYRUNC_ABS) run --bundle $$d/bundle $$id" && \
 	$(MYRUNC_ABS) run --bundle "$$d/bundle" "$$id"
 
-test: deps build vet unit integration test-cgroup2 conformance-check e2e
+test: deps build vet layering unit integration test-cgroup2 conformance-check e2e
 
 vet:
 	$(GO) vet -tags "$(BUILDTAGS)" ./...
+
+# design.md: the runtime and its init never import the engine side.
+.PHONY: layering
+layering:
+	@bad=$$($(GO) list -tags "$(BUILDTAGS)" -deps ./libcontainer/... ./cmd/myrunc-init | grep -E '^myrunc/(engine|image|network)(/|$$)' || true); \
+	if [ -n "$$bad" ]; then echo "layering: the runtime imports the engine side: $$bad" >&2; exit 1; fi; \
+	echo "layering: libcontainer and the init import nothing of engine/, image/, network/"
 
 unit:
 	$(GO) test -tags "$(BUILDTAGS)" ./...

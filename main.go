@@ -53,6 +53,8 @@ func newApp() *cli.App {
 			&cli.BoolFlag{Name: "trace", Usage: "print a timeline of the runtime's and the init's steps on stderr"},
 			&cli.BoolFlag{Name: "systemd-cgroup", Usage: "accepted for compatibility; there is no systemd cgroup manager"},
 			&cli.StringFlag{Name: "rootless", Value: "auto", Usage: "accepted for compatibility: auto, true or false"},
+			&cli.StringFlag{Name: "data-root", Value: "/var/lib/myrunc", EnvVars: []string{"MYRUNC_DATA_ROOT"},
+				Usage: "engine data: images, layers, volumes, container records, networks"},
 		},
 		Before: setupLogging,
 		Commands: []*cli.Command{
