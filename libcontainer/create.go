@@ -220,7 +220,7 @@ func (c *Container) drive(sock *handshake.Parent, cfg *handshake.Config, o *Crea
 	for {
 		msg, err := sock.Next()
 		if err != nil {
-			return err
+			return agentStalled(err, o.Spec)
 		}
 		switch m := msg.(type) {
 		case *handshake.HooksRequest:
@@ -237,7 +237,7 @@ func (c *Container) drive(sock *handshake.Parent, cfg *handshake.Config, o *Crea
 				return err
 			}
 		case *handshake.SeccompFd:
-			if err := sendListener(o.Spec, cfg.Pid, *state, m.File); err != nil {
+			if err := handOverListener(sock, o.Spec, cfg.Pid, *state, m.File); err != nil {
 				return err
 			}
 		case *handshake.Ready:

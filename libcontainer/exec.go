@@ -156,18 +156,18 @@ func (c *Container) startExec(p *initProcess, s *specs.Spec, filter *seccomp.Pro
 	for {
 		msg, err := p.sock.Next()
 		if err != nil {
-			return err
+			return agentStalled(err, s)
 		}
 		switch m := msg.(type) {
 		case *handshake.SeccompFd:
 			st := specs.State{Version: specs.Version, ID: c.id, Status: specs.StateRunning,
 				Pid: c.state.Pid, Bundle: c.state.Bundle, Annotations: s.Annotations}
-			if err := sendListener(s, p.pid, st, m.File); err != nil {
+			if err := handOverListener(p.sock, s, p.pid, st, m.File); err != nil {
 				return err
 			}
 		case *handshake.Ready:
 			trace.Add("exec: ", m.Steps)
-			return p.sock.WaitExec()
+			return agentStalled(p.sock.WaitExec(), s)
 		}
 	}
 }

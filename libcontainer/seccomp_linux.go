@@ -2,11 +2,15 @@ package libcontainer
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
 
+	"myrunc/libcontainer/handshake"
 	"myrunc/libcontainer/seccomp"
 )
 
@@ -38,4 +42,27 @@ func sendListener(s *specs.Spec, pid int, st specs.State, listener *os.File) err
 	}
 	sc := s.Linux.Seccomp
 	return seccomp.SendListener(sc.ListenerPath, seccomp.ProcessState(sc, pid, st), listener)
+}
+
+// agentDeadline bounds the wait for a process whose seccomp listener went
+// to the agent: what it does until Ready (or until execve, for exec) is
+// quick, unless a notified syscall waits for an agent that never answers.
+const agentDeadline = 10 * time.Second
+
+// handOverListener sends the listener the init sent us on to the agent,
+// and from then on bounds the wait for the init's next message.
+func handOverListener(sock *handshake.Parent, s *specs.Spec, pid int, st specs.State, listener *os.File) error {
+	if err := sendListener(s, pid, st, listener); err != nil {
+		return err
+	}
+	return sock.SetRecvTimeout(agentDeadline)
+}
+
+// agentStalled says why a wait bounded by handOverListener ran out.
+func agentStalled(err error, s *specs.Spec) error {
+	if !errors.Is(err, unix.EAGAIN) || s.Linux == nil || s.Linux.Seccomp == nil {
+		return err
+	}
+	return fmt.Errorf("the container's process made no progress for %s after its seccomp listener went to the agent at %s: "+
+		"the agent does not answer its notifications", agentDeadline, s.Linux.Seccomp.ListenerPath)
 }

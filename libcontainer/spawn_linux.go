@@ -65,8 +65,11 @@ func spawn(a spawnArgs) (*initProcess, error) {
 		Path: "/proc/self/exe",
 		Args: []string{"myrunc", "init"},
 		// One P and no GC: the init allocates little and runs a few ms;
-		// fewer threads also make its final execve cheaper.
-		Env: []string{"GOMAXPROCS=1", "GOGC=off"},
+		// fewer threads also make its final execve cheaper. No signal
+		// preemption: loading a seccomp notify filter and handing its
+		// listener over must follow each other with no syscall between
+		// (seccomp.LoadAndSend).
+		Env: []string{"GOMAXPROCS=1", "GOGC=off", "GODEBUG=asyncpreemptoff=1"},
 	}
 	// A terminal process gets the pty as its stdio; until then the init
 	// holds none of ours (/dev/null), or an engine reading create's

@@ -51,14 +51,17 @@ func seccompLast(s *initState) error {
 	return loadSeccomp(s)
 }
 
-// loadSeccomp installs the filter and sends its listener, if any, to the
-// parent. The init keeps no copy: a process holding the listener could
-// answer its own notifications.
+// loadSeccomp installs the filter; a notify filter's listener goes to the
+// parent at once, before this thread can trip on its own filter (see
+// seccomp.LoadAndSend). The init keeps no copy: a process holding the
+// listener could answer its own notifications.
 func loadSeccomp(s *initState) error {
-	listener, err := seccomp.Load(s.cfg.Seccomp)
-	if err != nil || listener == nil {
+	if !s.cfg.Seccomp.Notify {
+		return seccomp.Load(s.cfg.Seccomp)
+	}
+	sock, frame, err := s.child.SeccompFdFrame()
+	if err != nil {
 		return err
 	}
-	defer listener.Close()
-	return s.child.SendSeccompFd(listener)
+	return seccomp.LoadAndSend(s.cfg.Seccomp, sock, frame)
 }
