@@ -134,7 +134,7 @@ func (c *Container) startExec(p *initProcess, s *specs.Spec, filter *seccomp.Pro
 	es.Process = o.Process
 	es.Hooks = nil // exec runs no hooks
 	cfg := &handshake.Config{ID: c.id, Bundle: c.state.Bundle, Spec: es, Pid: p.pid, Exec: true,
-		PreserveFds: o.PreserveFds, InUserNS: hasNS(s, specs.UserNamespace), ConsoleFd: p.consoleFd,
+		PreserveFds: o.PreserveFds, InUserNS: hasNS(s, specs.UserNamespace), ConsoleFd: p.consoleFd, ExeFd: p.exeFd,
 		Seccomp: filter, ExecUser: o.User}
 	if !hasNS(s, specs.MountNamespace) {
 		// the init shares our mount namespace, chrooted into its rootfs

@@ -25,6 +25,8 @@ type initProcess struct {
 	gate   *os.File // the start gate's listening socket
 	// consoleFd is the console socket's fd number in the init (0: none)
 	consoleFd int
+	// exeFd is the init binary's fd number in the init (0: none)
+	exeFd int
 }
 
 // spawnArgs is what differs between the init of create and of exec.
@@ -68,8 +70,9 @@ func spawn(a spawnArgs) (*initProcess, error) {
 		// fewer threads also make its final execve cheaper. No signal
 		// preemption: loading a seccomp notify filter and handing its
 		// listener over must follow each other with no syscall between
-		// (seccomp.LoadAndSend).
-		Env: []string{"GOMAXPROCS=1", "GOGC=off", "GODEBUG=asyncpreemptoff=1"},
+		// (seccomp.LoadAndSend). No cgroup-aware GOMAXPROCS: it would
+		// keep the cgroup's cpu files open in the init.
+		Env: []string{"GOMAXPROCS=1", "GOGC=off", "GODEBUG=asyncpreemptoff=1,containermaxprocs=0"},
 	}
 	// A terminal process gets the pty as its stdio; until then the init
 	// holds none of ours (/dev/null), or an engine reading create's
@@ -109,9 +112,11 @@ func spawn(a spawnArgs) (*initProcess, error) {
 	if ns.viaNsenter {
 		slimRoot = "" // the slim init has no nsenter constructor
 	}
+	exeFd := 0
 	if exe := initExe(slimRoot); exe != nil {
 		defer exe.Close()
-		cmd.Path = "/proc/self/fd/" + strconv.Itoa(3+len(cmd.ExtraFiles))
+		exeFd = 3 + len(cmd.ExtraFiles)
+		cmd.Path = "/proc/self/fd/" + strconv.Itoa(exeFd)
 		cmd.ExtraFiles = append(cmd.ExtraFiles, exe)
 	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: ns.cloneFlags}
@@ -124,6 +129,13 @@ func spawn(a spawnArgs) (*initProcess, error) {
 		// the init keeps its capabilities across execve there
 		cmd.SysProcAttr.Credential = &syscall.Credential{Uid: 0, Gid: 0, NoSetGroups: os.Geteuid() != 0}
 	}
+	// descriptors our caller left open without close-on-exec are not the
+	// container's: only what ExtraFiles names reaches the init
+	if err := unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil && err != unix.ENOSYS {
+		sock.Close()
+		gate.Close()
+		return nil, os.NewSyscallError("close_range", err)
+	}
 	if err := ns.startIn(cmd.Start); err != nil {
 		sock.Close()
 		gate.Close()
@@ -133,7 +145,7 @@ func spawn(a spawnArgs) (*initProcess, error) {
 		ns.pidPipeW.Close()
 		ns.pidPipeW = nil
 	}
-	p := &initProcess{cmd: cmd, sock: sock, gate: gate, pid: cmd.Process.Pid, consoleFd: consoleFd}
+	p := &initProcess{cmd: cmd, sock: sock, gate: gate, pid: cmd.Process.Pid, consoleFd: consoleFd, exeFd: exeFd}
 	if ns.maps != nil {
 		if err := ns.maps.write(p.pid, a.uidMaps, a.gidMaps); err != nil {
 			p.kill()

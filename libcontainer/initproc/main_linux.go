@@ -9,6 +9,8 @@ import (
 	"os"
 	"runtime"
 
+	"golang.org/x/sys/unix"
+
 	"myrunc/internal/trace"
 	"myrunc/libcontainer/handshake"
 	// its constructor joins namespaces before the Go runtime starts
@@ -27,6 +29,9 @@ func Main() {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "myrunc init:", err)
 		os.Exit(1)
+	}
+	if cfg.ExeFd > 0 {
+		unix.Close(cfg.ExeFd)
 	}
 	s := &initState{cfg: cfg, spec: cfg.Spec, child: child,
 		timings: []trace.Event{{Name: "main", At: started}}}
@@ -61,7 +66,6 @@ type initState struct {
 	timings  []trace.Event
 	warnings []string
 	gate     *os.File // the connection from `start`
-	tty      *os.File // the pty slave of a process.terminal process
 	fdDir    *os.File // see keepFdDir
 }
 

@@ -10,7 +10,6 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"myrunc/libcontainer/console"
 	"myrunc/libcontainer/handshake"
 )
 
@@ -182,11 +181,6 @@ func execProcess(s *initState) error {
 		umask = int(*u)
 	}
 	unix.Umask(umask)
-	if s.tty != nil {
-		if err := console.BecomeControlling(s.tty); err != nil {
-			return err
-		}
-	}
 	n := s.cfg.PreserveFds
 	if s.cfg.Exec && n > 0 {
 		// the preserved fds land on 3 and up, where the socket is
