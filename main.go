@@ -29,7 +29,7 @@ func main() {
 		trace.Enable()
 	}
 	app := newApp()
-	err := app.Run(os.Args)
+	err := app.Run(reorderArgs(app, os.Args))
 	trace.Mark("end")
 	trace.Print(os.Stderr)
 	if err != nil {

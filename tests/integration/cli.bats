@@ -1,0 +1,55 @@
+#!/usr/bin/env bats
+# The command line as scripts drive runc: flag order, --debug logs,
+# commands that exist only to fail clearly, and the words tools match.
+
+load helpers
+
+setup() {
+	setup_test
+	setup_bundle
+}
+teardown() { teardown_test; }
+
+@test "flags after the positional arguments, for every command" {
+	myrunc_detached create "$CID" --bundle "$BUNDLE" --pid-file "$TEST_DIR/pid"
+	assert_status 0
+	[ -s "$TEST_DIR/pid" ]
+	myrunc state "$CID"
+	assert_status 0
+	myrunc start "$CID"
+	assert_status 0
+	myrunc update "$CID" --pids-limit 10
+	assert_status 0
+	[ "$(cat "$CGROUP_MNT/pids$CGROUPS_PATH/pids.max")" = 10 ]
+	myrunc ps "$CID" --format json
+	assert_status 0
+	[[ "$output" == "["*"]" ]]
+	myrunc events "$CID" --stats
+	assert_status 0
+	assert_output_contains '"type":"stats"'
+	# exec: its flags up to the command; the command's own flags are its
+	myrunc exec "$CID" --env A=from-flag sh -c 'echo "A=$A" "$@"' sh --env B
+	assert_status 0
+	assert_output_contains "A=from-flag --env B"
+	myrunc pause "$CID"
+	assert_status 0
+	myrunc resume "$CID"
+	assert_status 0
+	myrunc list --format json
+	assert_status 0
+	myrunc kill "$CID" KILL --all
+	assert_status 0
+	wait_for_status "$CID" stopped
+	myrunc delete "$CID" --force
+	assert_status 0
+	[ ! -d "$ROOT/$CID" ]
+
+	fresh_cgroup
+	myrunc_detached run "$CID2" --bundle "$BUNDLE" -d
+	assert_status 0
+	myrunc delete "$CID2" -f
+	assert_status 0
+	myrunc spec --bundle "$TEST_DIR"
+	assert_status 0
+	[ -f "$TEST_DIR/config.json" ]
+}
