@@ -37,10 +37,11 @@ var killCommand = &cli.Command{
 	},
 }
 
-// parseSignal takes 9, KILL, SIGKILL (any case).
+// parseSignal takes 9, KILL, SIGKILL (any case), and 0, which only asks
+// whether the process is there (as kill(1) and runc take it).
 func parseSignal(s string) (unix.Signal, error) {
 	if n, err := strconv.Atoi(s); err == nil {
-		if n <= 0 || n > 64 {
+		if n < 0 || n > 64 {
 			return 0, fmt.Errorf("invalid signal %q", s)
 		}
 		return unix.Signal(n), nil
