@@ -5,6 +5,7 @@
 package initproc
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"runtime"
@@ -13,6 +14,7 @@ import (
 
 	"myrunc/internal/trace"
 	"myrunc/libcontainer/handshake"
+	"myrunc/libcontainer/hooks"
 	// its constructor joins namespaces before the Go runtime starts
 	_ "myrunc/libcontainer/nsenter"
 )
@@ -41,21 +43,33 @@ func Main() {
 	}
 	name, err := s.runSteps(before)
 	if err != nil {
-		child.Fail(handshake.NewInitError(name, err))
+		child.Fail(initError(name, err))
 		os.Exit(1)
 	}
 	name, err = s.runSteps(after)
 	switch {
 	case cfg.Exec:
 		// `exec` still listens: the socket only closes at a good execve
-		child.Fail(handshake.NewInitError(name, err))
+		child.Fail(initError(name, err))
 	case s.gate != nil:
 		// the parent is gone: tell the `start` that opened the gate
-		fmt.Fprintf(s.gate, "%s: %v", name, err)
+		handshake.WriteError(s.gate, initError(name, err))
 	default:
 		fmt.Fprintf(os.Stderr, "myrunc init: %s: %v\n", name, err)
 	}
 	os.Exit(exitCodeFor(err))
+}
+
+// initError is how every failure of the init reaches the runtime. A
+// hook's failure and a failed execve already say what failed, in the
+// words tools match (runc's): they are shown as they are.
+func initError(step string, err error) *handshake.InitError {
+	e := handshake.NewInitError(step, err)
+	var he *hooks.Error
+	var pe *os.PathError
+	var xe *ExecError
+	e.Plain = errors.As(err, &he) || errors.As(err, &xe) || (errors.As(err, &pe) && pe.Op == "exec")
+	return e
 }
 
 type initState struct {

@@ -200,7 +200,7 @@ func execProcess(s *initState) error {
 		return err
 	}
 	err := unix.Exec(s.execPath, s.spec.Process.Args, s.spec.Process.Env)
-	return &ExecError{s.spec.Process.Args[0], &os.PathError{Op: "exec", Path: s.execPath, Err: err}}
+	return &os.PathError{Op: "exec", Path: s.execPath, Err: err}
 }
 
 // closeOnExecFrom marks every descriptor from fd on close-on-exec. A

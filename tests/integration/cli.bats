@@ -53,3 +53,53 @@ teardown() { teardown_test; }
 	assert_status 0
 	[ -f "$TEST_DIR/config.json" ]
 }
+
+@test "kill: a stopped container is 'container not running'; signal 0 asks whether it runs" {
+	update_config '.process.args = ["sh", "-c", "exit 0"]'
+	run_detached "$CID"
+	wait_for_status "$CID" stopped
+	myrunc kill "$CID" KILL
+	assert_error
+	assert_output_contains "container not running"
+	myrunc kill "$CID" 0
+	assert_error
+	assert_output_contains "container not running"
+
+	fresh_cgroup
+	update_config '.process.args = ["sleep", "100"]'
+	run_detached "$CID2"
+	myrunc kill "$CID2" 0
+	assert_status 0
+	[ "$(container_status "$CID2")" = running ]
+}
+
+@test "hook failures read 'error running <kind> hook #N: ...'" {
+	update_config '.hooks = {"prestart": [{"path": "/bin/true"}, {"path": "/bin/false"}]}'
+	myrunc_detached create --bundle "$BUNDLE" "$CID"
+	assert_error
+	assert_output_contains "error running prestart hook #1: /bin/false: exit status 1"
+
+	update_config '.hooks = {"startContainer": [{"path": "/bin/false"}]}'
+	create_container "$CID"
+	myrunc --log-format json start "$CID"
+	assert_error
+	[ "$(jq -r .msg <<<"${lines[0]}")" = "error running startContainer hook #0: /bin/false: exit status 1" ] ||
+		fail "message: ${lines[0]}"
+}
+
+@test "a failed execve reads 'exec <path>: <errno text>', at start and for exec" {
+	printf 'not a binary' >"$BUNDLE/rootfs/bin/bad"
+	chmod 755 "$BUNDLE/rootfs/bin/bad"
+	update_config '.process.args = ["/bin/bad"]'
+	create_container "$CID"
+	myrunc --log-format json start "$CID"
+	assert_error
+	[ "$(jq -r .msg <<<"${lines[0]}")" = "exec /bin/bad: exec format error" ] || fail "message: ${lines[0]}"
+
+	fresh_cgroup
+	update_config '.process.args = ["sleep", "100"]'
+	run_detached "$CID2"
+	myrunc --log-format json exec "$CID2" /bin/bad
+	assert_error
+	[ "$(jq -r .msg <<<"${lines[0]}")" = "exec /bin/bad: exec format error" ] || fail "message: ${lines[0]}"
+}
