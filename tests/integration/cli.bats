@@ -103,3 +103,13 @@ teardown() { teardown_test; }
 	assert_error
 	[ "$(jq -r .msg <<<"${lines[0]}")" = "exec /bin/bad: exec format error" ] || fail "message: ${lines[0]}"
 }
+
+@test "list: an explicit --root that does not exist is an error; the default root, missing, is an empty table" {
+	run "$MYRUNC" --root "$TEST_DIR/no-such-root" list 3>&-
+	assert_error
+	assert_output_contains "$TEST_DIR/no-such-root" "no such file or directory"
+	# the default root (/run/myrunc) in a mount namespace whose /run is empty
+	run timeout 30 unshare -m --propagation private sh -c 'mount -t tmpfs tmpfs /run && exec "$0" list' "$MYRUNC" 3>&-
+	assert_status 0
+	[ "$(squeeze "$output")" = "ID PID STATUS BUNDLE CREATED OWNER" ] || fail "output: $output"
+}
