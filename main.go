@@ -60,7 +60,7 @@ func newApp() *cli.App {
 		Commands: []*cli.Command{
 			specCommand, createCommand, startCommand, runCommand, stateCommand,
 			listCommand, killCommand, deleteCommand, execCommand, psCommand, pauseCommand, resumeCommand,
-			updateCommand, eventsCommand, featuresCommand,
+			updateCommand, eventsCommand, featuresCommand, checkpointCommand, restoreCommand,
 		},
 		ExitErrHandler: func(*cli.Context, error) {},
 		// errors are printed once, by reportError

@@ -113,3 +113,28 @@ teardown() { teardown_test; }
 	assert_status 0
 	[ "$(squeeze "$output")" = "ID PID STATUS BUNDLE CREATED OWNER" ] || fail "output: $output"
 }
+
+@test "checkpoint and restore take runc's flags and fail with the reason" {
+	run_detached "$CID"
+	# no CRIU in PATH
+	run env PATH=/nonexistent "$MYRUNC" --root "$ROOT" checkpoint --image-path "$TEST_DIR/img" --leave-running \
+		--tcp-established --manage-cgroups-mode soft "$CID" 3>&-
+	assert_error
+	assert_output_contains "checkpoint: CRIU is not installed"
+	run env PATH=/nonexistent "$MYRUNC" --root "$ROOT" restore --image-path "$TEST_DIR/img" -d \
+		--bundle "$BUNDLE" "$CID2" 3>&-
+	assert_error
+	assert_output_contains "restore: CRIU is not installed"
+	# a CRIU that cannot work on this kernel says so
+	mkdir -p "$TEST_DIR/fakebin"
+	printf '#!/bin/sh\necho "Error (criu/cr-check.c:1234): Looks bad." >&2\nexit 1\n' >"$TEST_DIR/fakebin/criu"
+	chmod 755 "$TEST_DIR/fakebin/criu"
+	run env PATH="$TEST_DIR/fakebin:$PATH" "$MYRUNC" --root "$ROOT" checkpoint "$CID" 3>&-
+	assert_error
+	assert_output_contains "checkpoint: CRIU cannot work on this kernel" "Looks bad."
+	[ "$(container_status "$CID")" = running ]
+	# restore refuses an id in use before looking for CRIU
+	myrunc restore "$CID"
+	assert_error
+	assert_output_contains "already exists"
+}
