@@ -13,6 +13,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
+	"myrunc/internal/trace"
 	"myrunc/libcontainer/cgroups"
 	"myrunc/libcontainer/hooks"
 )
@@ -42,9 +43,11 @@ func (c *Container) Delete(force bool) error {
 	if err := c.killAll(m); err != nil {
 		return err
 	}
+	trace.Mark("killed the container's processes")
 	if err := c.destroy(m); err != nil {
 		return err
 	}
+	trace.Mark("removed cgroup and state")
 	state := c.OCIState()
 	state.Status = specs.StateStopped
 	if err := hooks.Run(c.state.Hooks, hooks.Poststop, state); err != nil {

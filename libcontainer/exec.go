@@ -112,6 +112,7 @@ func (c *Container) Exec(o *ExecOpts) (*Process, error) {
 		p.sock.Close()
 		return nil, err
 	}
+	trace.Mark("exec'd the process")
 	p.sock.Close()
 	p.gate.Close()
 	proc := &Process{Pid: p.pid, cmd: p.cmd, forked: p.forked}

@@ -138,3 +138,33 @@ teardown() { teardown_test; }
 	assert_error
 	assert_output_contains "already exists"
 }
+
+@test "--debug logs the steps of create, start, exec and delete (json to --log, text to stderr)" {
+	local log="$TEST_DIR/debug.log"
+	myrunc_detached --debug --log "$log" --log-format json create --bundle "$BUNDLE" "$CID"
+	assert_status 0
+	myrunc --debug --log "$log" --log-format json start "$CID"
+	assert_status 0
+	myrunc --debug --log "$log" --log-format json exec "$CID" true
+	assert_status 0
+	myrunc --debug --log "$log" --log-format json delete -f "$CID"
+	assert_status 0
+	cat "$log"
+	jq -e . "$log" >/dev/null || fail "not one JSON object per line"
+	local want
+	for want in "spawned init" "init: mountRootfs" "init ready" "released init" \
+		"spawned exec process" "exec'd the process" "removed cgroup and state"; do
+		jq -se --arg m "$want" 'any(.[]; .level == "debug" and .msg == $m)' "$log" >/dev/null ||
+			fail "no debug line '$want'"
+	done
+	[ "$(jq -r 'select(.msg == "command") | .args[0]' "$log" | tr '\n' ' ')" = "create start exec delete " ]
+
+	fresh_cgroup
+	myrunc_detached --debug run -d --bundle "$BUNDLE" "$CID2"
+	assert_status 0
+	grep -q 'level=debug msg="spawned init"' "$STDERR_FILE" || fail "stderr: $(cat "$STDERR_FILE")"
+	# without --debug, nothing of the kind
+	myrunc delete -f "$CID2"
+	assert_status 0
+	[ -z "$output" ] || fail "delete printed: $output"
+}
