@@ -43,6 +43,28 @@ teardown() { teardown_test; }
 	[ "$output" = write-ok ]
 }
 
+# Each deny below is paired with a control: the same container with an
+# allow rule for the device, so a refusal for any other reason (a missing
+# capability, a missing node) fails the test instead of passing it.
+
+@test "devices cgroup: /dev/kmsg listed in linux.devices stays denied, even with CAP_SYSLOG; an allow rule opens it" {
+	# reading /dev/kmsg wants CAP_SYSLOG (dmesg_restrict); opening it for
+	# writing wants nothing: only the devices cgroup can refuse either
+	put_device_probe
+	update_config '.linux.devices = [{"path": "/dev/kmsg", "type": "c", "major": 1, "minor": 11, "fileMode": 420}]
+		| .linux.resources.devices = [{"allow": false, "access": "rwm"}]
+		| .process.capabilities |= with_entries(.value += ["CAP_SYSLOG"])
+		| .process.args = ["sh", "/probe", "/dev/kmsg", "r", "w"]'
+	run_fg "$CID"
+	assert_status 0
+	assert_device_refused r w
+	update_config '.linux.resources.devices += [{"allow": true, "type": "c", "major": 1, "minor": 11, "access": "rw"}]'
+	fresh_cgroup
+	run_fg "$CID2"
+	assert_status 0
+	[ "$output" = "$(printf 'r ok\nw ok')" ] || fail "allowed: $output"
+}
+
 @test "devices cgroup: a device that is not allowed cannot be opened" {
 	# /dev/mem (1:1) is never in the default allow list
 	update_config '.linux.devices = [{"path": "/dev/mymem", "type": "c", "major": 1, "minor": 1, "fileMode": 384}]
