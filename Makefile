@@ -56,7 +56,7 @@ demo: deps-build $(BIN_DEP)
 	echo "+ $(MYRUNC_ABS) run --bundle $$d/bundle $$id" && \
 	$(MYRUNC_ABS) run --bundle "$$d/bundle" "$$id"
 
-test: deps build vet layering unit integration test-cgroup2 conformance-check e2e
+test: deps build vet layering unit fuzz integration test-cgroup2 conformance-check e2e
 
 vet:
 	$(GO) vet -tags "$(BUILDTAGS)" ./...
@@ -70,6 +70,16 @@ layering:
 
 unit:
 	$(GO) test -tags "$(BUILDTAGS)" ./...
+
+# The go test -fuzz targets (image unpacker, manifest and config decoders),
+# each for FUZZTIME; a failing input lands in the package's testdata/fuzz.
+FUZZTIME ?= 5s
+FUZZ_TARGETS := FuzzApply:./image/unpack FuzzDecodeManifest:./image FuzzDecodeConfig:./image
+.PHONY: fuzz
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		$(GO) test -tags "$(BUILDTAGS)" -run '^$$' -fuzz "^$${t%%:*}$$" -fuzztime $(FUZZTIME) "$${t#*:}" || exit 1; \
+	done
 
 integration: $(BIN_DEP)
 	@ls tests/integration/*.bats >/dev/null 2>&1 || { echo "integration: no tests/integration/*.bats" >&2; exit 1; }
