@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"myrunc/image"
+	"myrunc/internal/trace"
 	"myrunc/libcontainer"
 	"myrunc/libcontainer/console"
 	"myrunc/spec"
@@ -47,6 +48,7 @@ func Run(o RunOptions) (int, error) {
 		return 0, &ExitError{125, err}
 	}
 	img, err := store.Get(o.Image)
+	trace.Mark("image found")
 	if err != nil {
 		return 0, &ExitError{125, fmt.Errorf("Unable to find image '%s' locally: %w", o.Image, err)}
 	}
@@ -60,7 +62,11 @@ func Run(o RunOptions) (int, error) {
 	if err := store.MountRootfs(id, img, rootfs); err != nil {
 		return 0, &ExitError{125, err}
 	}
-	defer store.UnmountRootfs(id, rootfs)
+	trace.Mark("rootfs mounted")
+	defer func() {
+		store.UnmountRootfs(id, rootfs)
+		trace.Mark("rootfs unmounted")
+	}()
 	s := spec.Default()
 	opts, err := SpecOpts(id, o.Image, img, rootfs, o.Overrides)
 	if err == nil {
@@ -75,6 +81,7 @@ func Run(o RunOptions) (int, error) {
 	if err != nil {
 		return 0, &ExitError{125, err}
 	}
+	trace.Mark("bundle written")
 	return runContainer(o.StateRoot, id, bundle, s)
 }
 
@@ -106,7 +113,9 @@ func runContainer(stateRoot, id, bundle string, s *specs.Spec) (int, error) {
 			unix.Kill(ct.InitPid(), sig.(unix.Signal))
 		}
 	}()
+	trace.Mark("started")
 	code, err := ct.Wait()
+	trace.Mark("container exited")
 	if err != nil {
 		return 0, &ExitError{125, err}
 	}

@@ -98,6 +98,7 @@ func mountOverlay(lowers []string, upper, work, target string) error {
 			return fmt.Errorf("overlay %s %s: %w", k, v, err)
 		}
 	}
+
 	if err := unix.FsconfigCreate(fd); err != nil {
 		return fmt.Errorf("overlay: %w", err)
 	}
