@@ -66,7 +66,7 @@ func (s *Store) add(ni *newImage, rep Reporter) (rec *Record, err error) {
 	g := errgroup.Group{}
 	g.SetLimit(parallelLayers)
 	for _, j := range jobs {
-		g.Go(func() error { return s.ensureLayer(j, rep) })
+		g.Go(func() error { return s.ensureLayerRetrying(j, rep) })
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
@@ -98,7 +98,7 @@ func (s *Store) layerJobs(ni *newImage, m *v1.Manifest, cfg *v1.ConfigFile) []*l
 	for i := range chains {
 		j := &layerJob{chain: chains[i], diffID: cfg.RootFS.DiffIDs[i], open: func() (io.ReadCloser, error) { return ni.OpenLayer(i) }}
 		if m != nil {
-			j.blob = m.Layers[i].Digest
+			j.blob, j.size = m.Layers[i].Digest, m.Layers[i].Size
 		} else if i < len(ni.LayerBlobs) {
 			j.blob = ni.LayerBlobs[i]
 		}
@@ -125,4 +125,17 @@ func makeManifest(config v1.Hash, configSize int64, jobs []*layerJob) ([]byte, e
 		m.Layers = append(m.Layers, v1.Descriptor{MediaType: mt, Digest: j.gotBlob, Size: j.blobSize})
 	}
 	return json.Marshal(m)
+}
+
+// ensureLayerRetrying tries a layer again when reading it from its source
+// failed (a registry that went away mid-download): 3 tries in all.
+func (s *Store) ensureLayerRetrying(j *layerJob, rep Reporter) error {
+	var err error
+	for try := 1; ; try++ {
+		if err = s.ensureLayer(j, rep); err == nil || !isFetchError(err) || try == 3 {
+			return err
+		}
+		rep.Status(shortID(j.blob, j.diffID), fmt.Sprintf("Retrying in %d seconds", try))
+		time.Sleep(time.Duration(try) * time.Second)
+	}
 }

@@ -124,6 +124,7 @@ func (e *DigestError) Error() string {
 type layerJob struct {
 	chain, diffID v1.Hash
 	blob          v1.Hash // may be zero: learnt while reading (docker-archive layers)
+	size          int64   // the blob's size from the manifest (0: unknown)
 	open          func() (io.ReadCloser, error)
 	// set by ensureLayer
 	gotBlob  v1.Hash
@@ -183,7 +184,7 @@ func (s *Store) ensureLayer(j *layerJob, rep Reporter) error {
 			return err
 		}
 	}
-	size, err := s.stream(j, rep.Reader(id, rc), blobFile, diffDir)
+	size, err := s.stream(j, rep.Reader(id, j.size, rc), blobFile, diffDir)
 	if err != nil {
 		return err
 	}
@@ -252,6 +253,7 @@ func (s *Store) ensureLink(chain v1.Hash) error {
 // (if any). Both digests are checked at the end; a mismatch fails the
 // layer, and the caller discards what was written.
 func (s *Store) stream(j *layerJob, r io.Reader, blobFile *os.File, diffDir string) (int64, error) {
+	j.blobSize, j.tarSize = 0, 0
 	blobHash := sha256.New()
 	var w io.Writer = blobHash
 	if blobFile != nil {

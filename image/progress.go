@@ -6,8 +6,9 @@ import "io"
 // (12 hex digits), to show progress. Methods may be called from several
 // goroutines at once.
 type Reporter interface {
-	// Reader wraps a layer's stream (size may be 0: unknown) to count bytes.
-	Reader(id string, r io.Reader) io.Reader
+	// Reader wraps a layer's stream to count its bytes; size is the blob's
+	// length when known (0 if not).
+	Reader(id string, size int64, r io.Reader) io.Reader
 	// Status is a step done: "Already exists", "Pull complete", ...
 	Status(id, status string)
 }
@@ -15,5 +16,5 @@ type Reporter interface {
 // Quiet reports nothing.
 type Quiet struct{}
 
-func (Quiet) Reader(_ string, r io.Reader) io.Reader { return r }
-func (Quiet) Status(string, string)                  {}
+func (Quiet) Reader(_ string, _ int64, r io.Reader) io.Reader { return r }
+func (Quiet) Status(string, string)                           {}
