@@ -137,7 +137,20 @@ func (s *Store) Pull(ctx context.Context, ref string, o RemoteOptions) (*PullRes
 	if err != nil {
 		return nil, fmt.Errorf("pulling %s: %w", ref, err)
 	}
-	craw, err := img.RawConfigFile()
+	var craw []byte
+	err = withRetries(func() error {
+		l, err := img.LayerByDigest(m.Config.Digest)
+		if err != nil {
+			return err
+		}
+		rc, err := l.Compressed()
+		if err != nil {
+			return err
+		}
+		defer rc.Close()
+		craw, err = io.ReadAll(io.LimitReader(rc, 64<<20))
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("pulling %s: config %s: %w", ref, m.Config.Digest, err)
 	}
@@ -204,4 +217,17 @@ func (f *fetchReader) Close() error { return f.rc.Close() }
 func isFetchError(err error) bool {
 	var fe *fetchError
 	return errors.As(err, &fe)
+}
+
+// withRetries runs fn up to 3 times while it fails for a reason other
+// than a digest mismatch (a connection dropped mid-body is not retried by
+// go-containerregistry, which retries requests only).
+func withRetries(fn func() error) error {
+	var err error
+	for try := 1; ; try++ {
+		if err = fn(); err == nil || try == 3 || strings.Contains(err.Error(), "error verifying") {
+			return err
+		}
+		time.Sleep(time.Duration(try) * 500 * time.Millisecond)
+	}
 }

@@ -117,3 +117,76 @@ push_image() {
 	img -1 push "$REGISTRY/not/stored:1"
 	assert_output_contains "No such image"
 }
+
+# flaky MODE N: a failing proxy in front of the registry; sets FLAKY (host:port)
+flaky() {
+	python3 "$BATS_TEST_DIRNAME/../tools/flaky-proxy.py" "$REGISTRY" "$1" "$2" >"$TEST_DIR/flaky.port" 3>&- &
+	local pid=$!
+	on_teardown "kill $pid"
+	wait_for_content "$TEST_DIR/flaky.port" '[0-9]'
+	FLAKY=127.0.0.1:$(head -1 "$TEST_DIR/flaky.port")
+}
+
+@test "a registry that goes away mid-download: the layer is fetched again" {
+	push_image bb "flaky/bb:1" --layers 2
+	flaky cut 2
+	img -0 pull "$FLAKY/flaky/bb:1"
+	assert_output_contains "Retrying in 1 seconds" "Status: Downloaded newer image"
+	ctr -0 run --rm "$FLAKY/flaky/bb:1" cat /layers/2
+	[ "$output" = 2 ]
+	assert_store_clean
+}
+
+@test "a registry that keeps failing: the pull fails after its tries and leaves nothing" {
+	push_image bb "flaky/bb:2" --layers 2
+	flaky cut 100
+	img -1 pull -q "$FLAKY/flaky/bb:2"
+	assert_output_contains "unexpected EOF"
+	[ -z "$(ls "$DATA/image/layers")" ] && [ -z "$(ls "$DATA/image/blobs/sha256")" ]
+	assert_store_clean
+	img -0 ls -q
+	[ -z "$output" ]
+}
+
+@test "a registry that refuses blobs: a clear error and nothing left" {
+	push_image bb "flaky/bb:3"
+	flaky refuse 0
+	img -1 pull -q "$FLAKY/flaky/bb:3"
+	assert_output_contains "503"
+	[ -z "$(ls "$DATA/image/layers")" ]
+	assert_store_clean
+}
+
+# to_zstd LAYOUT: recompresses an OCI layout's layers with zstd (the
+# diff IDs stay), rewriting its manifest and index.json
+to_zstd() {
+	local l=$1 m mf new d
+	m=$(jq -r '.manifests[0].digest' "$l/index.json")
+	mf=$l/blobs/sha256/${m#sha256:}
+	new=$(cat "$mf")
+	for d in $(jq -r '.layers[].digest' "$mf"); do
+		zcat "$l/blobs/sha256/${d#sha256:}" | zstd -q -c >"$l/z"
+		local zd zs
+		zd=$(sha256sum "$l/z" | cut -d' ' -f1)
+		zs=$(stat -c %s "$l/z")
+		mv "$l/z" "$l/blobs/sha256/$zd"
+		new=$(jq -c --arg o "$d" --arg n "sha256:$zd" --argjson s "$zs" \
+			'.layers |= map(if .digest == $o then .digest = $n | .size = $s | .mediaType = "application/vnd.oci.image.layer.v1.tar+zstd" else . end)' <<<"$new")
+	done
+	d=$(printf '%s' "$new" | sha256sum | cut -d' ' -f1)
+	printf '%s' "$new" >"$l/blobs/sha256/$d"
+	jq -c --arg d "sha256:$d" --argjson s "${#new}" '.manifests[0].digest = $d | .manifests[0].size = $s' "$l/index.json" >"$l/i"
+	mv "$l/i" "$l/index.json"
+}
+
+@test "zstd layers and a 120-layer image pull and run" {
+	command -v zstd >/dev/null || skip "zstd not installed"
+	mkimage many --format oci-layout --layers 120
+	to_zstd "$IMAGE"
+	"$REGISTRY_SH" push "$REG_DIR" "$IMAGE" zstd/many:1 >/dev/null
+	run -0 skopeo inspect --raw --tls-verify=false "docker://$REGISTRY/zstd/many:1"
+	[ "$(jq -r '.layers[0].mediaType' <<<"$output")" = application/vnd.oci.image.layer.v1.tar+zstd ]
+	img -0 pull -q "$REGISTRY/zstd/many:1"
+	ctr -0 run --rm "$REGISTRY/zstd/many:1" sh -c 'ls /layers | wc -l'
+	[ "$output" = 119 ]
+}
