@@ -8,6 +8,7 @@
 # stale or empty). Run as root on Debian 12. Groups:
 #   build  gcc libc6-dev libseccomp-dev pkg-config make git, then `go mod download`
 #   test   bats jq busybox-static util-linux bsdutils python3 iproute2 iptables kmod procps tar gzip uidmap
+#          docker-registry skopeo zstd curl   (image tests: a private registry, skopeo pushes)
 #   bench  runc crun time          (peers for `make bench`, GNU time for peak RSS)
 #   engines containerd docker.io podman conmon umoci busybox-static jq file
 #          (tests/e2e: real engines; umoci + busybox-static make the offline image)
@@ -16,7 +17,7 @@ set -euo pipefail
 
 declare -A G=(
 	[build]="gcc libc6-dev libseccomp-dev pkg-config make git"
-	[test]="bats jq busybox-static util-linux bsdutils python3 iproute2 iptables kmod procps tar gzip uidmap"
+	[test]="bats jq busybox-static util-linux bsdutils python3 iproute2 iptables kmod procps tar gzip uidmap docker-registry skopeo zstd curl"
 	[bench]="runc crun time"
 	[engines]="containerd docker.io podman conmon umoci busybox-static jq file"
 )
@@ -51,6 +52,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 	# (the e2e scripts start private daemons)
 	if [[ " ${missing[*]} " == *" docker.io "* ]] && [ -f /var/run/docker-ssd.pid ]; then
 		/etc/init.d/docker stop >/dev/null 2>&1 || true
+	fi
+	# nor the registry (tests start private ones on free ports)
+	if [[ " ${missing[*]} " == *" docker-registry "* ]] && [ -x /etc/init.d/docker-registry ]; then
+		/etc/init.d/docker-registry stop >/dev/null 2>&1 || true
 	fi
 fi
 
