@@ -7,6 +7,7 @@ import (
 	"io/fs"
 
 	"github.com/google/nftables"
+	"github.com/google/nftables/binaryutil"
 	"github.com/google/nftables/expr"
 	"github.com/google/nftables/userdata"
 	"golang.org/x/sys/unix"
@@ -39,7 +40,7 @@ func (f *firewall) chain(name string) *nftables.Chain {
 }
 
 func (f *firewall) bridgesSet() *nftables.Set {
-	return &nftables.Set{Table: f.table, Name: setBridges, KeyType: nftables.TypeIFName}
+	return &nftables.Set{Table: f.table, Name: setBridges, KeyType: nftables.TypeIFName, KeyByteOrder: binaryutil.NativeEndian}
 }
 
 // ensureTable makes our table, its chains, the set of our bridges and
