@@ -67,8 +67,8 @@ func Prepare(dataRoot string, req Request) (*Result, error) {
 	return s.result(dataRoot, req.Exe, c, req.JoinNetNS)
 }
 
-func (s *Store) prepare(req Request) (c *Container, err error) {
-	c = &Container{ID: req.ContainerID, Name: req.Name, Mode: DriverBridge, Hostname: req.Hostname,
+func (s *Store) prepare(req Request) (_ *Container, err error) {
+	c := &Container{ID: req.ContainerID, Name: req.Name, Mode: DriverBridge, Hostname: req.Hostname,
 		AddHosts: req.AddHosts, DNS: req.DNS}
 	if req.Bundle != "" {
 		if c.Bundle, err = filepath.Abs(req.Bundle); err != nil {
