@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/vishvananda/netlink"
+
+	"myrunc/internal/trace"
 )
 
 func netLinkExists(name string) (netlink.Link, error) { return netlink.LinkByName(name) }
@@ -22,6 +24,7 @@ func Attach(dataRoot, id string, pid int) error {
 		return err
 	}
 	defer s.Close()
+	trace.Mark("network: store locked")
 	c, err := s.LoadContainer(id)
 	if err != nil {
 		return fmt.Errorf("network attach: %w (was it prepared with `myrunc network attach-bundle`?)", err)
@@ -38,11 +41,14 @@ func Attach(dataRoot, id string, pid int) error {
 		s.detach(c)
 		return err
 	}
+	trace.Mark("network: plugged")
 	if err := s.SaveContainer(c); err != nil {
 		s.detach(c)
 		return err
 	}
-	return s.refreshHosts(c)
+	err = s.refreshHosts(c)
+	trace.Mark("network: hosts files")
+	return err
 }
 
 func (s *Store) plugAll(c *Container, nsPath string) error {
@@ -61,7 +67,9 @@ func (s *Store) plugAll(c *Container, nsPath string) error {
 	for _, r := range portRules(c.ID, c.Endpoints[0].IP, c.Ports) {
 		fw.add(r)
 	}
-	return fw.flush("publish ports of " + c.Name)
+	err = fw.flush("publish ports of " + c.Name)
+	trace.Mark("network: ports published")
+	return err
 }
 
 // plugOne (re)takes the endpoint's address and plugs it.
@@ -74,9 +82,11 @@ func (s *Store) plugOne(c *Container, ep *Endpoint, nsPath string, first bool) e
 	if err != nil {
 		return err
 	}
+	trace.Mark("network: address " + ep.IP.String())
 	if err := networkUpIfDown(n); err != nil {
 		return err
 	}
+	trace.Mark("network: bridge up")
 	if had != ep.IP { // its own hosts line names the new address
 		if err := s.writeFiles(c, nil); err != nil {
 			return err

@@ -10,6 +10,8 @@ import (
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
+
+	"myrunc/internal/trace"
 )
 
 func ipNet(a netip.Addr, bits int) *net.IPNet {
@@ -137,6 +139,7 @@ func plug(nsPath string, n *Network, ep *Endpoint, defaultRoute bool) (err error
 	if err := netlink.LinkAdd(veth); err != nil {
 		return fmt.Errorf("create veth %s: %w", ep.HostVeth, err)
 	}
+	trace.Mark("network: veth " + ep.HostVeth)
 	defer func() {
 		if err != nil {
 			deleteLink(ep.HostVeth)
@@ -163,5 +166,6 @@ func plug(nsPath string, n *Network, ep *Endpoint, defaultRoute bool) (err error
 			return fmt.Errorf("container default route via %v: %w", n.Gateway, err)
 		}
 	}
+	trace.Mark("network: container end configured")
 	return nil
 }

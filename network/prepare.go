@@ -188,8 +188,11 @@ func (s *Store) allocate(netName, owner string, ep *Endpoint) error {
 		if err != nil {
 			return err
 		}
+		if ep.IP.IsValid() && pool.Owner(ep.IP) == owner { // still ours (prepared, not yet attached)
+			ep.MAC = macFor(ep.IP)
+			return nil
+		}
 		switch {
-		case ep.IP.IsValid() && pool.Owner(ep.IP) == owner: // still ours (prepared, not yet attached)
 		case ep.Fixed:
 			err = pool.AllocateAddr(ep.IP, owner)
 		case ep.IP.IsValid() && pool.AllocateAddr(ep.IP, owner) == nil:
