@@ -177,12 +177,43 @@ printf '  %-34s %10s %10s %10s %10s %14s\n' "ip/nsenter/iptables commands" "-" "
 awk -v a="$mh" -v b="$ct" -v x="$xt" -v t="$(median <"$WORK/m.total")" 'BEGIN {
 	printf "  myrunc hooks / CNI: %.2fx   myrunc hooks / commands: %.2fx   myrunc incl. prepare+release / CNI: %.2fx\n", a / b, a / x, t / b }'
 
+# 127.0.0.1:PORT: DNAT through route_localnet (what myrunc does: no process
+# to keep) next to a userland proxy (what docker-proxy does: one process
+# per published port), on the same container, fresh connection per request
+if command -v go >/dev/null || [ -x /usr/local/go/bin/go ]; then
+	PATH=$PATH:/usr/local/go/bin go build -C "$repo" -o "$WORK/localproxy" ./tests/bench/localproxy
+	pid=$(holder); b=$(mkbundle lp)
+	"${M[@]}" network attach-bundle --bundle "$b" -p 127.0.0.1:18080:80 lp >/dev/null
+	state lp "$pid" "$b" | "${M[@]}" network hook attach lp
+	ip=$("${M[@]}" network inspect bridge | jq -r '.[0].Containers.lp.IPv4Address' | cut -d/ -f1)
+	mkdir -p "$WORK/www"; echo hello >"$WORK/www/index.html"
+	nsenter -t "$pid" -n busybox httpd -f -p 80 -h "$WORK/www" </dev/null >/dev/null 2>&1 &
+	echo $! >>"$WORK/holders"
+	"${H[@]}" "$WORK/localproxy" proxy 127.0.0.1:18081 "$ip:80" >"$WORK/proxy.out" 2>&1 &
+	proxy=$!; echo $proxy >>"$WORK/holders"
+	for _ in $(seq 100); do grep -q listening "$WORK/proxy.out" && break; sleep 0.02; done
+	"${H[@]}" "$WORK/localproxy" get http://127.0.0.1:18080/ 20 >/dev/null   # both warm
+	"${H[@]}" "$WORK/localproxy" get http://127.0.0.1:18081/ 20 >/dev/null
+	d1=$("${H[@]}" "$WORK/localproxy" get http://127.0.0.1:18080/ 300)
+	p1=$("${H[@]}" "$WORK/localproxy" get http://127.0.0.1:18081/ 300)
+	d2=$("${H[@]}" "$WORK/localproxy" get http://127.0.0.1:18080/ 300)
+	p2=$("${H[@]}" "$WORK/localproxy" get http://127.0.0.1:18081/ 300)
+	rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$proxy/status")
+	printf '\n127.0.0.1:PORT -> container, median ms per request on a fresh connection (two runs each)\n'
+	printf '  DNAT + route_localnet: %s %s    userland proxy: %s %s (and %s KiB resident per published port)\n' "$d1" "$d2" "$p1" "$p2" "$rss"
+	kill "$proxy"
+	echo '{}' | "${M[@]}" network hook detach lp
+	"${M[@]}" network release lp
+else
+	echo "bench-network: no go: 127.0.0.1 DNAT vs userland proxy not measured"
+fi
+
 # 100 in a row
 printf '\n%d containers attached in a row (myrunc, default bridge, one port each): median attach per tenth (ms)\n ' "$ROW"
 pids=()
 for i in $(seq 1 "$ROW"); do
 	id=row$i; pid=$(holder); pids+=("$pid"); b=$(mkbundle "$id")
-	"${M[@]}" network attach-bundle --bundle "$b" -p "$((40000 + i)):80" "$id" >/dev/null
+	"${M[@]}" network attach-bundle --bundle "$b" -p "$((11000 + i)):80" "$id" >/dev/null
 	t0=$(now)
 	state "$id" "$pid" "$b" | "${M[@]}" network hook attach "$id"
 	t1=$(now)
