@@ -3,7 +3,6 @@ package network
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"time"
 )
@@ -110,7 +109,7 @@ func (s *Store) inspectDefault() Inspected {
 }
 
 func (s *Store) inspect(name string) (Inspected, error) {
-	n, _, err := s.LoadNetwork(name)
+	n, pool, err := s.LoadNetwork(name)
 	if err != nil {
 		return Inspected{}, err
 	}
@@ -138,7 +137,7 @@ func (s *Store) inspect(name string) (Inspected, error) {
 				continue
 			}
 			e := InspectedEndpoint{Name: c.Name, EndpointID: endpointID(c.ID, name), MacAddress: ep.MAC}
-			if ep.IP.IsValid() {
+			if ep.IP.IsValid() && pool.Owner(ep.IP) == c.ID { // else it is detached: the address is free
 				e.IPv4Address = fmt.Sprintf("%v/%d", ep.IP, n.Subnet.Bits())
 			}
 			in.Containers[c.ID] = e
@@ -152,5 +151,13 @@ func endpointID(id, network string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// ErrInUse is returned by Remove for a network with endpoints.
-var ErrInUse = errors.New("network has active endpoints")
+// Lookup is a prepared container's record (its endpoints with their
+// addresses, its published ports) for the engine's inspect and port.
+func Lookup(dataRoot, id string) (*Container, error) {
+	s, err := Open(dataRoot)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	return s.containerByName(id)
+}

@@ -313,6 +313,13 @@ ip_of() { # ID [NETWORK]
 	cmp "$BUNDLE/config.json" "$TEST_DIR/config.orig"
 	mr -1 network attach-bundle --bundle "$BUNDLE" --network tiny --ip 10.91.0.1 gw
 	assert_output_contains "gateway"
+	# a stopped container's address is free (poststop), and detach is idempotent
+	start d2
+	[ "$(ip_of d2 tiny)" = 10.91.0.2 ]
+	MR delete -f d2
+	[ -z "$(ip_of d2 tiny)" ] || fail "d2 still holds $(ip_of d2 tiny) after it stopped"
+	echo '{}' | MR network hook detach d2 || fail "a second detach failed"
+	echo '{}' | MR network hook detach d3 || fail "detach of a never attached container failed"
 	# a crash: the container dies and its runtime state goes, no poststop hook
 	pid=$(MR state fixed | jq -r .pid)
 	kill -9 "$pid"
