@@ -98,23 +98,10 @@ func (s *Store) plugOne(c *Container, ep *Endpoint, nsPath string, first bool) e
 // Detach unplugs a container: the poststop hook. It succeeds when the
 // container was never attached or is already detached.
 func Detach(dataRoot, id string) error {
-	s, err := Open(dataRoot)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	c, err := s.LoadContainer(id)
-	if errors.As(err, new(ErrNotFound)) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	err = s.detach(c)
-	if c.Pid == 0 {
-		err = errors.Join(err, s.SaveContainer(c), s.refreshHosts(c))
-	}
-	return err
+	return withContainer(dataRoot, id, func(s *Store, c *Container) error {
+		err := s.detach(c)
+		return errors.Join(err, s.SaveContainer(c), s.refreshHosts(c))
+	})
 }
 
 // detach removes c's rules and veths and frees its dynamic addresses

@@ -10,15 +10,12 @@ import (
 // Connect adds a network to a prepared container; a running one is
 // plugged in at once (no default route: it keeps its first network's).
 func Connect(dataRoot, netName, id string, req NetworkRequest) error {
-	s, err := Open(dataRoot)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	c, err := s.containerByName(id)
-	if err != nil {
-		return err
-	}
+	return withNamedContainer(dataRoot, id, func(s *Store, c *Container) error {
+		return s.connect(c, netName, req)
+	})
+}
+
+func (s *Store) connect(c *Container, netName string, req NetworkRequest) error {
 	if c.Mode != DriverBridge {
 		return fmt.Errorf("container %s uses network %s: it cannot be connected to others", c.Name, c.Mode)
 	}
@@ -67,21 +64,18 @@ func nextIfName(c *Container) string {
 
 // Disconnect takes a container off a network (unplugging it if running).
 func Disconnect(dataRoot, netName, id string) error {
-	s, err := Open(dataRoot)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	c, err := s.containerByName(id)
-	if err != nil {
-		return err
-	}
+	return withNamedContainer(dataRoot, id, func(s *Store, c *Container) error {
+		return s.disconnect(c, netName)
+	})
+}
+
+func (s *Store) disconnect(c *Container, netName string) error {
 	i := slices.IndexFunc(c.Endpoints, func(e Endpoint) bool { return e.Network == netName })
 	if i < 0 {
 		return fmt.Errorf("container %s is not connected to network %s", c.Name, netName)
 	}
 	ep := c.Endpoints[i]
-	err = deleteLink(ep.HostVeth)
+	err := deleteLink(ep.HostVeth)
 	s.freeAddresses(&Container{ID: c.ID, Endpoints: []Endpoint{ep}}, true)
 	c.Endpoints = slices.Delete(c.Endpoints, i, i+1)
 	// its old peers lose its name: refresh as if it were still there, detached

@@ -153,11 +153,10 @@ func endpointID(id, network string) string {
 
 // Lookup is a prepared container's record (its endpoints with their
 // addresses, its published ports) for the engine's inspect and port.
-func Lookup(dataRoot, id string) (*Container, error) {
-	s, err := Open(dataRoot)
-	if err != nil {
-		return nil, err
-	}
-	defer s.Close()
-	return s.containerByName(id)
+func Lookup(dataRoot, id string) (c *Container, err error) {
+	err = withNamedContainer(dataRoot, id, func(_ *Store, found *Container) error {
+		c = found
+		return nil
+	})
+	return c, err
 }

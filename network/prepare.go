@@ -259,19 +259,7 @@ func shortID(id string) string {
 // frees its addresses and ports, removes its files, and takes the default
 // network down when it was its last user. A container not known is no error.
 func Release(dataRoot, id string) error {
-	s, err := Open(dataRoot)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	c, err := s.LoadContainer(id)
-	if errors.As(err, new(ErrNotFound)) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	return s.release(c)
+	return withContainer(dataRoot, id, (*Store).release)
 }
 
 func (s *Store) release(c *Container) error {

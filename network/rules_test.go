@@ -1,6 +1,7 @@
 package network
 
 import (
+	"fmt"
 	"net/netip"
 	"strings"
 	"testing"
@@ -60,5 +61,30 @@ func TestForwardAcceptRules(t *testing.T) {
 filter/FORWARD: oifname "mr-0123" accept comment "myrunc net:web"`
 	if got != want {
 		t.Fatalf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestExprsOfDNAT(t *testing.T) {
+	r := portRules("c1", netip.MustParseAddr("10.7.0.2"), []PortMapping{{HostPort: 8080, ContainerPort: 80, Proto: "udp"}})[0]
+	got := fmt.Sprintf("%T", exprs(r))
+	e := exprs(r)
+	want := []string{"*expr.Meta", "*expr.Cmp", "*expr.Payload", "*expr.Cmp", "*expr.Immediate", "*expr.Immediate", "*expr.NAT"}
+	if len(e) != len(want) {
+		t.Fatalf("%s: %d expressions, want %d", got, len(e), len(want))
+	}
+	for i, x := range e {
+		if fmt.Sprintf("%T", x) != want[i] {
+			t.Fatalf("expression %d is %T, want %s", i, x, want[i])
+		}
+	}
+}
+
+func TestIptablesFormOfInterfaceNames(t *testing.T) {
+	// iptables-nft reads `-i BR` back only from the name and one NUL
+	if got := ifnameData("mr-1", false); string(got) != "mr-1\x00" {
+		t.Fatalf("iptables form %q", got)
+	}
+	if got := ifnameData("mr-1", true); len(got) != 16 {
+		t.Fatalf("nft form is %d bytes", len(got))
 	}
 }

@@ -194,3 +194,36 @@ func (s *Store) Containers() ([]*Container, error) {
 	}
 	return out, nil
 }
+
+// withContainer runs fn on a container's record under the lock; a
+// container the store does not know is no error (fn does not run).
+func withContainer(dataRoot, id string, fn func(*Store, *Container) error) error {
+	s, err := Open(dataRoot)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	c, err := s.LoadContainer(id)
+	if errors.As(err, new(ErrNotFound)) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return fn(s, c)
+}
+
+// withNamedContainer runs fn on the record of a container found by ID or
+// name; an unknown one is an error.
+func withNamedContainer(dataRoot, ref string, fn func(*Store, *Container) error) error {
+	s, err := Open(dataRoot)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	c, err := s.containerByName(ref)
+	if err != nil {
+		return err
+	}
+	return fn(s, c)
+}
