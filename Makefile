@@ -3,6 +3,7 @@
 #   make demo       busybox container saying hello (installs what it needs)
 #   make test       deps, build, vet, unit tests, bats, conformance gate
 #   make bench      myrunc vs runc vs crun            (BENCH_N=, BENCH_ROUNDS=)
+#   make bench-network  network attach+detach vs the CNI plugins, 100 in a row
 #   make conformance  OCI runtime-tools validation suite, PASS/FAIL per test (OCI_FILTER=)
 # MYRUNC=PATH runs another binary instead of ./myrunc (and skips the build).
 
@@ -49,14 +50,19 @@ deps:
 deps-build:
 	scripts/install-deps.sh build test
 
+# The busybox image is written by tests/tools/mkimage.sh from busybox-static
+# (no network, no engine), loaded into a throw-away data root and run from
+# the store.
 demo: deps-build $(BIN_DEP)
-	@d=$$(mktemp -d /tmp/myrunc-demo.XXXXXX); id=demo-$$$$; \
-	trap '$(MYRUNC_ABS) delete --force '"$$id"' >/dev/null 2>&1; rm -rf "'"$$d"'"' EXIT; \
-	SPEC_BIN=$(MYRUNC_ABS) CGROUPS_PATH=/myrunc-demo QUIET=1 scripts/mkbundle.sh "$$d/bundle" echo hello from myrunc && \
-	echo "+ $(MYRUNC_ABS) run --bundle $$d/bundle $$id" && \
-	$(MYRUNC_ABS) run --bundle "$$d/bundle" "$$id"
+	@d=$$(mktemp -d /tmp/myrunc-demo.XXXXXX); \
+	trap 'umount -R "'"$$d"'/data" 2>/dev/null; rm -rf "'"$$d"'"' EXIT; \
+	tests/tools/mkimage.sh "$$d/busybox.tar" --format docker-archive --tag busybox:latest >/dev/null && \
+	echo "+ myrunc --data-root $$d/data image load -i busybox.tar" && \
+	$(MYRUNC_ABS) --data-root "$$d/data" image load -i "$$d/busybox.tar" && \
+	echo "+ myrunc --data-root $$d/data container run --rm busybox echo hello from myrunc" && \
+	$(MYRUNC_ABS) --data-root "$$d/data" container run --rm busybox echo hello from myrunc
 
-test: deps build vet layering unit integration test-cgroup2 conformance-check e2e
+test: deps build vet layering unit fuzz integration test-cgroup2 conformance-check e2e
 
 vet:
 	$(GO) vet -tags "$(BUILDTAGS)" ./...
@@ -71,6 +77,16 @@ layering:
 unit:
 	$(GO) test -tags "$(BUILDTAGS)" ./...
 
+# The go test -fuzz targets (image unpacker, manifest and config decoders),
+# each for FUZZTIME; a failing input lands in the package's testdata/fuzz.
+FUZZTIME ?= 5s
+FUZZ_TARGETS := FuzzApply:./image/unpack FuzzDecodeManifest:./image FuzzDecodeConfig:./image
+.PHONY: fuzz
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		$(GO) test -tags "$(BUILDTAGS)" -run '^$$' -fuzz "^$${t%%:*}$$" -fuzztime $(FUZZTIME) "$${t#*:}" || exit 1; \
+	done
+
 integration: $(BIN_DEP)
 	@ls tests/integration/*.bats >/dev/null 2>&1 || { echo "integration: no tests/integration/*.bats" >&2; exit 1; }
 	MYRUNC=$(MYRUNC_ABS) bats --timing tests/integration
@@ -79,6 +95,14 @@ bench: $(BIN_DEP)
 	MYRUNC=$(MYRUNC_ABS) tests/bench/bench.sh
 	@echo; echo "CVE-2019-5736 protection, per container: the init binary sealed vs opened plainly"
 	@$(GO) test -tags "$(BUILDTAGS)" -run '^$$' -bench 'InitExe' -benchtime 2000x ./libcontainer/ | grep '^Benchmark'
+
+# Network attach+detach per container next to the CNI bridge+portmap plugins
+# and the same work as ip/iptables commands, in one run inside a netlab lab;
+# then 100 containers attached in a row (BENCH_NET_N=, BENCH_NET_ROW=).
+.PHONY: bench-network
+bench-network: $(BIN_DEP)
+	scripts/install-deps.sh bench
+	MYRUNC=$(MYRUNC_ABS) tests/bench/network.sh
 
 # OCI_FILTER=REGEX picks tests by name. Exit 1 (some tests failed) is the
 # normal case; only a suite that did not run fails the target.
@@ -107,7 +131,7 @@ e2e: deps-build $(BIN_DEP)
 	tests/e2e/run-all.sh $(MYRUNC_ABS)
 
 lint-scripts:
-	@for f in .ci/run scripts/*.sh tests/bench/*.sh tests/conformance/*.sh; do bash -n "$$f" || exit 1; done
+	@for f in .ci/run scripts/*.sh tests/bench/*.sh tests/conformance/*.sh tests/tools/*.sh; do bash -n "$$f" || exit 1; done
 	@if command -v shellcheck >/dev/null; then shellcheck .ci/run scripts/*.sh tests/bench/*.sh tests/conformance/*.sh; \
 	else echo "lint-scripts: shellcheck not installed (apt-get install shellcheck); bash -n only"; fi
 
