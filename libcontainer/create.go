@@ -37,6 +37,8 @@ type CreateOpts struct {
 	// (Container.Console) to attach its own terminal.
 	ConsoleSocket string
 	AttachConsole bool
+	// PidfdSocket receives a pidfd of the container's init (sendPidfd).
+	PidfdSocket string
 }
 
 // Create makes container id under root: its state directory, cgroup and
@@ -78,6 +80,11 @@ func Create(root, id string, o *CreateOpts) (_ *Container, err error) {
 	trace.Mark("saved state")
 	if o.PidFile != "" {
 		if err := writePidFile(o.PidFile, st.Pid); err != nil {
+			return nil, err
+		}
+	}
+	if o.PidfdSocket != "" {
+		if err := sendPidfd(o.PidfdSocket, st.Pid); err != nil {
 			return nil, err
 		}
 	}

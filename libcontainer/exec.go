@@ -31,6 +31,14 @@ type ExecOpts struct {
 	// User is a user[:group] with names, looked up inside the container
 	// (Process.User holds numeric ids).
 	User string
+	// SubCgroups puts the process in sub-cgroups of the container's
+	// (cgroups.ParseSub); nil: the container's own.
+	SubCgroups map[string]string
+	// IgnorePaused: exec into a paused container too; the process waits,
+	// frozen, until it is resumed (and so does Exec).
+	IgnorePaused bool
+	// PidfdSocket receives a pidfd of the process (see sendPidfd).
+	PidfdSocket string
 }
 
 // Process is a process Exec started; the caller is its parent.
@@ -74,7 +82,11 @@ func (c *Container) Exec(o *ExecOpts) (*Process, error) {
 		return nil, err
 	}
 	defer c.Unlock()
-	if st := c.Status(); !st.allows("exec") {
+	switch st := c.Status(); {
+	case st == Paused && !o.IgnorePaused:
+		return nil, fmt.Errorf("cannot exec in a paused container (use --ignore-paused to override): %w", ErrWrongState)
+	case st == Paused:
+	case !st.allows("exec"):
 		return nil, &stateError{"exec", c.id, st}
 	}
 	s, err := c.Config()
@@ -122,6 +134,12 @@ func (c *Container) Exec(o *ExecOpts) (*Process, error) {
 			return nil, err
 		}
 	}
+	if o.PidfdSocket != "" {
+		if err := sendPidfd(o.PidfdSocket, p.pid); err != nil {
+			p.kill()
+			return nil, err
+		}
+	}
 	if o.PidFile != "" {
 		if err := writePidFile(o.PidFile, p.pid); err != nil {
 			return nil, err
@@ -146,7 +164,7 @@ func (c *Container) startExec(p *initProcess, s *specs.Spec, filter *seccomp.Pro
 	}
 	m, err := cgroups.Load(c.state.CgroupPath)
 	if err == nil {
-		err = m.Apply(p.pid)
+		err = cgroups.ApplySub(m, p.pid, o.SubCgroups)
 	}
 	if err != nil {
 		return fmt.Errorf("exec: join the container's cgroup: %w", err)
@@ -154,6 +172,10 @@ func (c *Container) startExec(p *initProcess, s *specs.Spec, filter *seccomp.Pro
 	if err := p.sock.CgroupReady(); err != nil {
 		return err
 	}
+	// The process is in the container now, and the lock is not needed
+	// while it sets itself up: in a paused container (--ignore-paused)
+	// it waits, frozen, for a `resume` that must be able to take it.
+	c.Unlock()
 	for {
 		msg, err := p.sock.Next()
 		if err != nil {
