@@ -132,8 +132,9 @@ func runtimeFeatures() *features.Features {
 
 // seccompFeatures: what libcontainer/seccomp compiles and loads.
 func seccompFeatures() *features.Seccomp {
-	acts, ops, archs, flags := seccomp.Supported()
+	acts, ops, archs := seccomp.Supported()
+	known, supported := seccomp.SupportedFlags()
 	enabled := true
 	return &features.Seccomp{Enabled: &enabled, Actions: acts, Operators: ops, Archs: archs,
-		KnownFlags: flags, SupportedFlags: flags}
+		KnownFlags: known, SupportedFlags: supported}
 }

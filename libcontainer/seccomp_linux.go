@@ -3,6 +3,7 @@ package libcontainer
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
@@ -25,6 +26,11 @@ func seccompFor(root string, s *specs.Spec) (*seccomp.Program, error) {
 	if err != nil {
 		return nil, err
 	}
+	flags := p.Flags
+	if p.Notify {
+		flags |= unix.SECCOMP_FILTER_FLAG_NEW_LISTENER
+	}
+	slog.Debug(fmt.Sprintf("seccomp filter flags: %d", flags))
 	// spec.Validate says so first; a saved config read by exec did not
 	// necessarily go through it
 	if p.Notify && sc.ListenerPath == "" {

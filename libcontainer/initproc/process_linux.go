@@ -196,9 +196,6 @@ func execProcess(s *initState) error {
 	if err := closeOnExecFrom(3+n, s.fdDir); err != nil {
 		return err
 	}
-	if err := seccompLast(s); err != nil {
-		return err
-	}
 	err := unix.Exec(s.execPath, s.spec.Process.Args, s.spec.Process.Env)
 	return &os.PathError{Op: "exec", Path: s.execPath, Err: err}
 }

@@ -48,7 +48,7 @@ var processSteps = []step{
 	{"noNewPrivs", setNoNewPrivs},
 	{"env", setHome},
 	{"lookPath", findExecutable},
-	{"seccompNotify", seccompBeforeReady},
+	{"seccompNoNewPrivs", seccompBeforeReady},
 }
 
 // afterReady waits for `start` and becomes the user process.

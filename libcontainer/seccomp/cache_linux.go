@@ -18,7 +18,7 @@ import (
 )
 
 // cacheFormat changes when Program or its compilation does.
-const cacheFormat = 2
+const cacheFormat = 3
 
 // CompileCached is Compile with a cache in dir, keyed by the profile:
 // compiling a full profile takes milliseconds (more than starting a
@@ -58,7 +58,9 @@ func cacheKey(s *specs.LinuxSeccomp) (string, error) {
 	}
 	maj, min, mic := libseccomp.GetLibraryVersion()
 	h := sha256.New()
-	fmt.Fprintf(h, "%d %s %d.%d.%d\n", cacheFormat, runtime.GOARCH, maj, min, mic)
+	// flags left out and an empty list compile differently (flagBits),
+	// and encode the same
+	fmt.Fprintf(h, "%d %s %d.%d.%d flags-given=%v\n", cacheFormat, runtime.GOARCH, maj, min, mic, s.Flags != nil)
 	h.Write(data)
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
