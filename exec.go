@@ -173,10 +173,11 @@ func applyExecFlags(c *cli.Context, p *specs.Process) error {
 			if !strings.HasPrefix(name, "CAP_") {
 				name = "CAP_" + name
 			}
+			// as runc adds them: not inheritable, so nothing the process
+			// execs keeps them through a file's inheritable set
 			pc.Bounding = append(pc.Bounding, name)
 			pc.Effective = append(pc.Effective, name)
 			pc.Permitted = append(pc.Permitted, name)
-			pc.Inheritable = append(pc.Inheritable, name)
 		}
 	}
 	if c.Bool("no-new-privs") {

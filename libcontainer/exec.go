@@ -2,6 +2,7 @@ package libcontainer
 
 import (
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -189,6 +190,9 @@ func (c *Container) startExec(p *initProcess, s *specs.Spec, filter *seccomp.Pro
 				return err
 			}
 		case *handshake.Ready:
+			for _, w := range m.Warnings {
+				slog.Warn(w, "container", c.id)
+			}
 			trace.Add("exec: ", m.Steps)
 			return agentStalled(p.sock.WaitExec(), s)
 		}

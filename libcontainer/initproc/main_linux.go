@@ -81,6 +81,7 @@ type initState struct {
 	warnings []string
 	gate     *os.File // the connection from `start`
 	fdDir    *os.File // see keepFdDir
+	cwdDone  bool     // the cwd was entered while privileged
 }
 
 func (s *initState) warn(format string, args ...any) {

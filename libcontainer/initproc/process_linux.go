@@ -49,15 +49,33 @@ func setOomScoreAdj(s *initState) error {
 	return nil
 }
 
-func changeDir(s *initState) error {
-	cwd := s.spec.Process.Cwd
-	if cwd == "" {
-		cwd = "/"
+func changeDirPrivileged(s *initState) error {
+	err := unix.Chdir(cwdOf(s))
+	if err == unix.EACCES || err == unix.EPERM {
+		return nil // changeDirAsUser tries again
 	}
-	if err := unix.Chdir(cwd); err != nil {
-		return &os.PathError{Op: "chdir to cwd", Path: cwd, Err: err}
+	if err != nil {
+		return &os.PathError{Op: "chdir to cwd", Path: cwdOf(s), Err: err}
+	}
+	s.cwdDone = true
+	return nil
+}
+
+func changeDirAsUser(s *initState) error {
+	if s.cwdDone {
+		return nil
+	}
+	if err := unix.Chdir(cwdOf(s)); err != nil {
+		return &os.PathError{Op: "chdir to cwd", Path: cwdOf(s), Err: err}
 	}
 	return nil
+}
+
+func cwdOf(s *initState) string {
+	if s.spec.Process.Cwd == "" {
+		return "/"
+	}
+	return s.spec.Process.Cwd
 }
 
 func setNoNewPrivs(s *initState) error {
@@ -130,22 +148,55 @@ func checkExecutable(p string) error {
 	if st.IsDir() {
 		return &os.PathError{Op: "exec", Path: p, Err: unix.EACCES}
 	}
-	if err := unix.Access(p, unix.X_OK); err != nil {
+	// with the effective ids and capabilities, as execve checks: access(2)
+	// would use the real ones, and a user with CAP_DAC_OVERRIDE could not
+	// run a file only its owner may
+	if err := unix.Faccessat(unix.AT_FDCWD, p, unix.X_OK, unix.AT_EACCESS); err != nil {
 		return &os.PathError{Op: "exec", Path: p, Err: err}
 	}
 	return nil
 }
 
-// setHome adds HOME from the container's /etc/passwd when the spec does
-// not set it, as runc and Docker do ("/" for an unknown user).
-func setHome(s *initState) error {
-	for _, e := range s.spec.Process.Env {
-		if strings.HasPrefix(e, "HOME=") {
-			return nil
+// setEnv makes process.env one value per variable, the last one given
+// winning at the place of the first (as runc's environment ends up), and
+// adds HOME from the container's /etc/passwd when the spec leaves it out
+// or empty, as runc and Docker do ("/" for an unknown user).
+func setEnv(s *initState) error {
+	env := dedupeEnv(s.spec.Process.Env)
+	if getenv(env, "HOME") == "" {
+		env = setVar(env, "HOME="+homeOf(s.spec.Process.User.UID))
+	}
+	s.spec.Process.Env = env
+	return nil
+}
+
+// dedupeEnv keeps one KEY=VALUE per key: the last value, at the first
+// key's place.
+func dedupeEnv(env []string) []string {
+	out := make([]string, 0, len(env))
+	at := make(map[string]int, len(env))
+	for _, kv := range env {
+		k, _, _ := strings.Cut(kv, "=")
+		if i, ok := at[k]; ok {
+			out[i] = kv
+			continue
+		}
+		at[k] = len(out)
+		out = append(out, kv)
+	}
+	return out
+}
+
+// setVar sets kv's key in env, in place if it is there.
+func setVar(env []string, kv string) []string {
+	k, _, _ := strings.Cut(kv, "=")
+	for i, e := range env {
+		if ek, _, _ := strings.Cut(e, "="); ek == k {
+			env[i] = kv
+			return env
 		}
 	}
-	s.spec.Process.Env = append(s.spec.Process.Env, "HOME="+homeOf(s.spec.Process.User.UID))
-	return nil
+	return append(env, kv)
 }
 
 func homeOf(uid uint32) string {

@@ -43,10 +43,15 @@ var processSteps = []step{
 	{"oomScoreAdj", setOomScoreAdj},
 	{"fdDir", keepFdDir},
 	{"seccomp", seccompBeforeUser},
+	// the cwd is entered while still privileged, and again as the user
+	// if that failed: as runc does, so a cwd the user cannot reach works
+	// when root can, and one only the user can reach (a volume chowned to
+	// it, root-squashed) works too
+	{"cwd", changeDirPrivileged},
 	{"user", setUser},
-	{"cwd", changeDir},
+	{"cwdAsUser", changeDirAsUser},
 	{"noNewPrivs", setNoNewPrivs},
-	{"env", setHome},
+	{"env", setEnv},
 	{"lookPath", findExecutable},
 	{"seccompNoNewPrivs", seccompBeforeReady},
 }
