@@ -73,4 +73,3 @@ func setgroupsAllowed() bool {
 	data, err := os.ReadFile("/proc/self/setgroups")
 	return err != nil || strings.TrimSpace(string(data)) != "deny"
 }
-
