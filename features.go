@@ -121,6 +121,12 @@ func runtimeFeatures() *features.Features {
 			// idmapped bind mounts: mounts[].uidMappings/gidMappings, idmap, ridmap
 			MountExtensions: &features.MountExtensions{IDMap: &features.IDMap{Enabled: yes()}},
 			NetDevices:      &features.NetDevices{Enabled: no()},
+			// set_mempolicy(2) modes and flags the init applies
+			MemoryPolicy: &features.MemoryPolicy{
+				Modes: []string{"MPOL_DEFAULT", "MPOL_BIND", "MPOL_INTERLEAVE", "MPOL_WEIGHTED_INTERLEAVE",
+					"MPOL_PREFERRED", "MPOL_PREFERRED_MANY", "MPOL_LOCAL"},
+				Flags: []string{"MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES", "MPOL_F_STATIC_NODES"},
+			},
 		},
 		Annotations: map[string]string{
 			annotCheckpoint: "false",

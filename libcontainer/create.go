@@ -102,6 +102,9 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 	if s.Linux == nil {
 		s.Linux = &specs.Linux{}
 	}
+	if err := refuseUnsupported(s); err != nil {
+		return nil, nil, err
+	}
 	ns, err := planNamespaces(s)
 	if err != nil {
 		return nil, nil, err

@@ -11,6 +11,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
+	"myrunc/internal/cpulist"
 	"myrunc/internal/fastjson"
 	"myrunc/internal/trace"
 	"myrunc/libcontainer/cgroups"
@@ -114,8 +115,16 @@ func (c *Container) Exec(o *ExecOpts) (*Process, error) {
 	if recv != nil {
 		defer recv.Close()
 	}
+	// a --process without one takes the container's (as runc does)
+	if o.Process.ExecCPUAffinity == nil && s.Process != nil {
+		o.Process.ExecCPUAffinity = s.Process.ExecCPUAffinity
+	}
+	initial, err := initialCPUs(o.Process)
+	if err != nil {
+		return nil, err
+	}
 	p, err := spawn(spawnArgs{stdin: o.Stdin, stdout: o.Stdout, stderr: o.Stderr,
-		preserveFds: o.PreserveFds, ns: ns, console: send})
+		preserveFds: o.PreserveFds, ns: ns, console: send, initialCPUs: initial})
 	if err != nil {
 		return nil, err
 	}
@@ -264,4 +273,20 @@ func planExecNamespaces(s *specs.Spec, pid int, start uint64) (*nsPlan, error) {
 func sameNS(a, b string) bool {
 	var sa, sb unix.Stat_t
 	return unix.Stat(a, &sa) == nil && unix.Stat(b, &sb) == nil && sa.Ino == sb.Ino && sa.Dev == sb.Dev
+}
+
+// initialCPUs is process.execCPUAffinity.initial as a CPU set (nil: none).
+func initialCPUs(p *specs.Process) (*unix.CPUSet, error) {
+	if p.ExecCPUAffinity == nil || p.ExecCPUAffinity.Initial == "" {
+		return nil, nil
+	}
+	cpus, err := cpulist.Parse(p.ExecCPUAffinity.Initial)
+	if err != nil {
+		return nil, fmt.Errorf("process.execCPUAffinity.initial: %w", err)
+	}
+	set := &unix.CPUSet{}
+	for _, c := range cpus {
+		set.Set(c)
+	}
+	return set, nil
 }

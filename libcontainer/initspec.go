@@ -19,9 +19,11 @@ func initSpec(s *specs.Spec) *specs.Spec {
 	}
 	if l := s.Linux; l != nil {
 		out.Linux = &specs.Linux{
-			Namespaces:  l.Namespaces,
-			Sysctl:      l.Sysctl,
-			TimeOffsets: l.TimeOffsets,
+			Namespaces:   l.Namespaces,
+			Sysctl:       l.Sysctl,
+			TimeOffsets:  l.TimeOffsets,
+			Personality:  l.Personality,
+			MemoryPolicy: l.MemoryPolicy,
 		}
 	}
 	return out

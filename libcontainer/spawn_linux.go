@@ -45,6 +45,9 @@ type spawnArgs struct {
 	// slimRoot is the state root where the slim init is kept, if the init
 	// may be the slim one; "" runs our own binary
 	slimRoot string
+	// initialCPUs: the init starts on these CPUs (exec's
+	// execCPUAffinity.initial), until it is in the container's cgroup
+	initialCPUs *unix.CPUSet
 }
 
 // spawn starts `myrunc init` in its namespaces. It waits there for its
@@ -136,7 +139,7 @@ func spawn(a spawnArgs) (*initProcess, error) {
 		gate.Close()
 		return nil, os.NewSyscallError("close_range", err)
 	}
-	if err := ns.startIn(cmd.Start); err != nil {
+	if err := ns.startIn(cmd.Start, a.initialCPUs); err != nil {
 		sock.Close()
 		gate.Close()
 		return nil, &os.PathError{Op: "start container init", Path: cmd.Path, Err: err}

@@ -39,8 +39,13 @@ var beforeReady = slices.Concat([]step{
 // processSteps make the process itself, the same for the container's
 // init and for an exec'd process.
 var processSteps = []step{
+	{"cpuAffinity", setCPUAffinity},
 	{"rlimits", setRlimits},
 	{"oomScoreAdj", setOomScoreAdj},
+	{"personality", setPersonality},
+	{"scheduler", setScheduler},
+	{"ioPriority", setIOPriority},
+	{"memoryPolicy", setMemoryPolicy},
 	{"fdDir", keepFdDir},
 	{"seccomp", seccompBeforeUser},
 	// the cwd is entered while still privileged, and again as the user

@@ -85,3 +85,33 @@ has_cap() {
 	assert_status 0
 	assert_output_contains ran
 }
+
+# nofile_run SOFT:HARD-OF-THE-CALLER CMD...: run the container with the
+# caller's RLIMIT_NOFILE set (the runtime, in Go, raises its own soft limit)
+nofile_run() {
+	local lim="$1"
+	shift
+	run prlimit --nofile="$lim" timeout 60 "$MYRUNC" --root "$ROOT" "$@" 3>&-
+	echo "$output"
+}
+
+@test "RLIMIT_NOFILE: the spec's limit, or the caller's own when none is given, never one the runtime raised" {
+	update_config '.process.args = ["sh", "-c", "echo nofile=$(ulimit -Sn):$(ulimit -Hn)"] | del(.process.rlimits)'
+	nofile_run 1024:20000 run --bundle "$BUNDLE" "$CID"
+	assert_status 0
+	assert_output_contains "nofile=1024:20000"
+	# equal to the runtime's hard limit, which it raised its soft one to
+	update_config '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 20000, "hard": 20000}]'
+	nofile_run 1024:20000 run --bundle "$BUNDLE" "$CID"
+	assert_status 0
+	assert_output_contains "nofile=20000:20000"
+	update_config '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 1999, "hard": 1999}]'
+	nofile_run 1024:20000 run --bundle "$BUNDLE" "$CID"
+	assert_output_contains "nofile=1999:1999"
+	# exec: the container's limit
+	update_config '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 20000, "hard": 20000}] | .process.args = ["sleep", "100"]'
+	run_detached "$CID"
+	nofile_run 1024:20000 exec "$CID" sh -c 'echo nofile=$(ulimit -Sn):$(ulimit -Hn)'
+	assert_status 0
+	assert_output_contains "nofile=20000:20000"
+}
