@@ -95,6 +95,13 @@ bench: $(BIN_DEP)
 	@echo; echo "CVE-2019-5736 protection, per container: the init binary sealed vs opened plainly"
 	@$(GO) test -tags "$(BUILDTAGS)" -run '^$$' -bench 'InitExe' -benchtime 2000x ./libcontainer/ | grep '^Benchmark'
 
+# Pull + unpack of a 3-layer Debian image from a local registry: myrunc vs
+# podman vs skopeo+umoci vs the floor (go-containerregistry + gunzip),
+# with ratios. The image is made once with mmdebstrap and cached. ROUNDS=N.
+.PHONY: bench-images
+bench-images: $(BIN_DEP)
+	tests/bench/images.sh $(MYRUNC_ABS)
+
 # OCI_FILTER=REGEX picks tests by name. Exit 1 (some tests failed) is the
 # normal case; only a suite that did not run fails the target.
 conformance: $(BIN_DEP)
