@@ -3,6 +3,8 @@
 #   make demo       busybox container saying hello (installs what it needs)
 #   make test       deps, build, vet, unit tests, bats, conformance gate
 #   make bench      myrunc vs runc vs crun            (BENCH_N=, BENCH_ROUNDS=)
+#   make bench-network  network attach+detach vs the CNI plugins, 100 in a row
+#   make bench-images   pull+unpack of a Debian image vs podman, skopeo+umoci, the gunzip floor
 #   make conformance  OCI runtime-tools validation suite, PASS/FAIL per test (OCI_FILTER=)
 # MYRUNC=PATH runs another binary instead of ./myrunc (and skips the build).
 
@@ -102,6 +104,14 @@ bench: $(BIN_DEP)
 bench-images: $(BIN_DEP)
 	tests/bench/images.sh $(MYRUNC_ABS)
 
+# Network attach+detach per container next to the CNI bridge+portmap plugins
+# and the same work as ip/iptables commands, in one run inside a netlab lab;
+# then 100 containers attached in a row (BENCH_NET_N=, BENCH_NET_ROW=).
+.PHONY: bench-network
+bench-network: $(BIN_DEP)
+	scripts/install-deps.sh bench
+	MYRUNC=$(MYRUNC_ABS) tests/bench/network.sh
+
 # OCI_FILTER=REGEX picks tests by name. Exit 1 (some tests failed) is the
 # normal case; only a suite that did not run fails the target.
 conformance: $(BIN_DEP)
@@ -129,7 +139,7 @@ e2e: deps-build $(BIN_DEP)
 	tests/e2e/run-all.sh $(MYRUNC_ABS)
 
 lint-scripts:
-	@for f in .ci/run scripts/*.sh tests/bench/*.sh tests/conformance/*.sh; do bash -n "$$f" || exit 1; done
+	@for f in .ci/run scripts/*.sh tests/bench/*.sh tests/conformance/*.sh tests/tools/*.sh; do bash -n "$$f" || exit 1; done
 	@if command -v shellcheck >/dev/null; then shellcheck .ci/run scripts/*.sh tests/bench/*.sh tests/conformance/*.sh; \
 	else echo "lint-scripts: shellcheck not installed (apt-get install shellcheck); bash -n only"; fi
 

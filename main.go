@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	imagecli "myrunc/cli/image"
+	networkcli "myrunc/cli/network"
 	"myrunc/internal/trace"
 )
 
@@ -63,6 +64,7 @@ func newApp() *cli.App {
 			listCommand, killCommand, deleteCommand, execCommand, psCommand, pauseCommand, resumeCommand,
 			updateCommand, eventsCommand, featuresCommand,
 			containerCommand, imagecli.Command,
+			networkcli.Command,
 		},
 		ExitErrHandler: func(*cli.Context, error) {},
 		// errors are printed once, by reportError
