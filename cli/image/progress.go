@@ -79,7 +79,10 @@ func (b *barReporter) bar(id string, size int64) *layerBar {
 }
 
 func (b *barReporter) Reader(id string, size int64, r io.Reader) io.Reader {
-	lb := b.bar(id, size)
+	// one byte over the blob: the bar ends at Status, after the unpack,
+	// not when the last byte is read
+	lb := b.bar(id, size+1)
+	lb.bar.SetTotal(size+1, false)
 	lb.mu.Lock()
 	lb.state = "Downloading"
 	lb.mu.Unlock()
