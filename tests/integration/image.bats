@@ -165,3 +165,32 @@ teardown() { teardown_test; }
 	ctr -0 run --rm many:1 sh -c 'ls /layers | wc -l; cat /layers/120'
 	[ "$output" = "$(printf '119\n120')" ]
 }
+
+@test "an image umoci made (whiteouts, hard links, symlinks, a device node, setuid) loads and runs" {
+	command -v umoci >/dev/null || skip "umoci not installed"
+	local l="$TEST_DIR/layout" b="$TEST_DIR/b"
+	local r="$b/rootfs"
+	umoci init --layout "$l"
+	umoci new --image "$l:t"
+	umoci unpack --image "$l:t" "$b" >/dev/null
+	mkdir -p "$r/bin" "$r/etc" "$r/data"
+	cp "$BUSYBOX" "$r/bin/busybox"
+	ln -s busybox "$r/bin/sh"
+	cp "$BUSYBOX" "$r/bin/suid"
+	chmod 4755 "$r/bin/suid"
+	echo 'root:x:0:0:root:/root:/bin/sh' >"$r/etc/passwd"
+	echo gone >"$r/data/gone"
+	echo keep >"$r/data/keep"
+	ln "$r/data/keep" "$r/data/hard"
+	mknod "$r/data/null" c 1 3
+	umoci repack --image "$l:t" "$b"
+	rm "$r/data/gone"
+	umoci repack --image "$l:t" "$b"
+	umoci config --image "$l:t" --config.cmd sh
+	tar -C "$l" -cf "$TEST_DIR/umoci.tar" .
+	img -0 load -i "$TEST_DIR/umoci.tar"
+	[[ $output =~ ^Loaded\ image\ ID:\ (sha256:[0-9a-f]{64})$ ]]
+	local id=${BASH_REMATCH[1]}
+	ctr -0 run --rm "$id" sh -c 'ls /data; stat -c "%h %a" /data/keep /bin/suid; stat -c "%t,%T %F" /data/null; readlink /bin/sh'
+	[ "$output" = "$(printf 'hard\nkeep\nnull\n2 644\n1 4755\n1,3 character special file\nbusybox')" ]
+}
