@@ -4,6 +4,7 @@
 #   make test       deps, build, vet, unit tests, bats, conformance gate
 #   make bench      myrunc vs runc vs crun            (BENCH_N=, BENCH_ROUNDS=)
 #   make bench-network  network attach+detach vs the CNI plugins, 100 in a row
+#   make bench-images   pull+unpack of a Debian image vs podman, skopeo+umoci, the gunzip floor
 #   make conformance  OCI runtime-tools validation suite, PASS/FAIL per test (OCI_FILTER=)
 # MYRUNC=PATH runs another binary instead of ./myrunc (and skips the build).
 
@@ -95,6 +96,13 @@ bench: $(BIN_DEP)
 	MYRUNC=$(MYRUNC_ABS) tests/bench/bench.sh
 	@echo; echo "CVE-2019-5736 protection, per container: the init binary sealed vs opened plainly"
 	@$(GO) test -tags "$(BUILDTAGS)" -run '^$$' -bench 'InitExe' -benchtime 2000x ./libcontainer/ | grep '^Benchmark'
+
+# Pull + unpack of a 3-layer Debian image from a local registry: myrunc vs
+# podman vs skopeo+umoci vs the floor (go-containerregistry + gunzip),
+# with ratios. The image is made once with mmdebstrap and cached. ROUNDS=N.
+.PHONY: bench-images
+bench-images: $(BIN_DEP)
+	tests/bench/images.sh $(MYRUNC_ABS)
 
 # Network attach+detach per container next to the CNI bridge+portmap plugins
 # and the same work as ip/iptables commands, in one run inside a netlab lab;

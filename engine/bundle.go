@@ -93,6 +93,8 @@ func SpecOpts(id, name string, img *image.Image, rootfs string, o Overrides) ([]
 	env := []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOSTNAME=" + hostname}
 	if o.Tty {
 		env = append(env, "TERM=xterm")
+	} else {
+		env = append(env, "TERM") // the default spec's, for a terminal
 	}
 	opts := []spec.Opt{
 		spec.WithRoot(rootfs, false), spec.WithArgs(args...), spec.WithTerminal(o.Tty),

@@ -76,7 +76,7 @@ func Run(o RunOptions) (int, error) {
 		err = spec.Validate(s)
 	}
 	if err == nil {
-		err = spec.Write(bundle, s)
+		err = spec.WriteCompact(bundle, s)
 	}
 	if err != nil {
 		return 0, &ExitError{125, err}
