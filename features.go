@@ -50,7 +50,7 @@ var mountOptions = []string{
 	// recursive attributes (mount_setattr with AT_RECURSIVE)
 	"rro", "rrw", "rnosuid", "rsuid", "rnodev", "rdev", "rnoexec", "rexec",
 	"rnodiratime", "rdiratime", "rnosymfollow", "rsymfollow",
-	"rrelatime", "rnoatime", "rstrictatime",
+	"rrelatime", "rnoatime", "rstrictatime", "ratime", "rnorelatime", "rnostrictatime",
 	// tmpfs on a directory, filled with the image's contents
 	"tmpcopyup",
 	// idmapped bind mounts (mount_setattr MOUNT_ATTR_IDMAP)

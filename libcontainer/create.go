@@ -149,7 +149,7 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 		return nil, nil, fmt.Errorf("container init exited early: %w", err)
 	}
 	plan, err := rootfs.MakePlan(rootfs.Input{Spec: s, Bundle: o.Bundle, InUserNS: ns.inUserNS,
-		Cgroups: toRootfsDirs(dirs), HasKcore: exists("/proc/kcore")})
+		Cgroups: toRootfsDirs(dirs), HasKcore: exists("/proc/kcore"), Privileged: os.Geteuid() == 0})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -44,7 +44,7 @@ func (p *Parent) SendConfig(cfg *Config) error {
 		return errors.New("handshake: Config sent twice")
 	}
 	if len(cfg.MountFiles) > maxFrameFiles {
-		return fmt.Errorf("handshake: %d idmapped mounts, at most %d can be passed to the init", len(cfg.MountFiles), maxFrameFiles)
+		return fmt.Errorf("handshake: %d bind mounts to pass to the init (idmapped, or in a user namespace), at most %d can be", len(cfg.MountFiles), maxFrameFiles)
 	}
 	p.allowed = []Kind{KindHooksRequest, KindSeccompFd, KindReady, KindError}
 	p.sendMu.Lock()

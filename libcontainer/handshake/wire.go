@@ -16,8 +16,10 @@ import (
 // without limit; config.json files are far smaller.
 const maxFrame = 64 << 20
 
-// maxFrameFiles bounds the descriptors one frame may carry.
-const maxFrameFiles = 64
+// maxFrameFiles bounds the descriptors one frame may carry (the kernel
+// passes at most 253 in one message): the Config frame carries a detached
+// tree per idmapped bind, and per bind of a container in a user namespace.
+const maxFrameFiles = 250
 
 // frame layout: 4-byte big-endian length of (kind + body), 1-byte kind, JSON body.
 // Descriptors a frame carries travel as SCM_RIGHTS with its first bytes:

@@ -51,7 +51,7 @@ func applyOne(root *os.File, op Op, o ApplyOpts) error {
 		return mountOp(root, op)
 	case OpRemount:
 		return withExisting(root, op.Target, func(f *os.File) error {
-			if err := remount(fdPath(f), op.Flags); err != nil {
+			if err := remount(fdPath(f), op.Flags, 0); err != nil {
 				return &MountError{Op: "remount", Target: op.Target, Flags: op.Flags, Err: err}
 			}
 			return nil
@@ -165,7 +165,7 @@ func readonlyOp(root *os.File, op Op) error {
 			return &MountError{Op: "bind", Target: op.Target, Err: err}
 		}
 		return withExisting(root, op.Target, func(top *os.File) error {
-			if err := remount(fdPath(top), unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC); err != nil {
+			if err := remount(fdPath(top), unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, 0); err != nil {
 				return &MountError{Op: "remount read-only", Target: op.Target, Err: err}
 			}
 			return nil
