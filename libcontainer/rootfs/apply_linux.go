@@ -18,6 +18,9 @@ type ApplyOpts struct {
 	WaitCgroup func() error
 	// MountFiles are the runtime's detached idmapped trees (Op.IDMap.File).
 	MountFiles []*os.File
+	// maskDir is the read-only tmpfs the first masked directory got; the
+	// others get binds of it, one tmpfs for all (as runc masks them)
+	maskDir *os.File
 }
 
 // Apply carries out ops with rootfs as the container's "/". It runs in
@@ -28,6 +31,11 @@ func Apply(rootfs string, ops []Op, o ApplyOpts) error {
 		return err
 	}
 	defer root.Close()
+	defer func() {
+		if o.maskDir != nil {
+			o.maskDir.Close()
+		}
+	}()
 	for _, op := range ops {
 		if op.Cgroup && o.WaitCgroup != nil {
 			if err := o.WaitCgroup(); err != nil {
@@ -35,14 +43,14 @@ func Apply(rootfs string, ops []Op, o ApplyOpts) error {
 			}
 			o.WaitCgroup = nil
 		}
-		if err := applyOne(root, op, o); err != nil {
+		if err := applyOne(root, op, &o); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func applyOne(root *os.File, op Op, o ApplyOpts) error {
+func applyOne(root *os.File, op Op, o *ApplyOpts) error {
 	switch op.Kind {
 	case OpMount:
 		if op.IDMap != nil {
@@ -61,7 +69,7 @@ func applyOne(root *os.File, op Op, o ApplyOpts) error {
 	case OpSymlink:
 		return symlinkOp(root, op)
 	case OpMask:
-		return maskOp(root, op)
+		return maskOp(root, op, o)
 	case OpReadonly:
 		return readonlyOp(root, op)
 	case OpPropagate:
@@ -104,7 +112,7 @@ func symlinkOp(root *os.File, op Op) error {
 	return nil
 }
 
-func maskOp(root *os.File, op Op) error {
+func maskOp(root *os.File, op Op, o *ApplyOpts) error {
 	return withExisting(root, op.Target, func(f *os.File) error {
 		var st unix.Stat_t
 		if err := unix.Fstat(int(f.Fd()), &st); err != nil {
@@ -112,7 +120,7 @@ func maskOp(root *os.File, op Op) error {
 		}
 		var err error
 		if st.Mode&unix.S_IFMT == unix.S_IFDIR {
-			err = mount("tmpfs", fdPath(f), "tmpfs", unix.MS_RDONLY, "size=0k")
+			err = maskDir(root, op.Target, f, o)
 		} else {
 			err = maskWithNull(root, f)
 		}
@@ -121,6 +129,22 @@ func maskOp(root *os.File, op Op) error {
 		}
 		return nil
 	})
+}
+
+// maskDir covers directory f (target) with an empty read-only tmpfs: the
+// first one masked gets a new tmpfs, the others a bind of it.
+func maskDir(root *os.File, target string, f *os.File, o *ApplyOpts) error {
+	if o.maskDir != nil {
+		return mount(fdPath(o.maskDir), fdPath(f), "", unix.MS_BIND, "")
+	}
+	if err := mount("tmpfs", fdPath(f), "tmpfs", unix.MS_RDONLY, "size=0k"); err != nil {
+		return err
+	}
+	top, ok, err := openExisting(root, target)
+	if err == nil && ok {
+		o.maskDir = top
+	}
+	return nil
 }
 
 // maskWithNull binds the container's /dev/null over f, after checking

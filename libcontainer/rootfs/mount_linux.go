@@ -109,6 +109,11 @@ func mountOp(root *os.File, op Op) error {
 		}
 		isFile = !st.IsDir()
 	}
+	if op.FSType == "proc" || op.FSType == "sysfs" {
+		if err := ordinaryDir(root, op.Target, op.FSType); err != nil {
+			return err
+		}
+	}
 	var under *os.File
 	var err error
 	_, existed, _ := existsInRoot(root, op.Target)
@@ -209,4 +214,32 @@ func existsInRoot(root *os.File, target string) (*os.File, bool, error) {
 		f.Close()
 	}
 	return nil, ok, err
+}
+
+// ordinaryDir refuses to mount procfs or sysfs on a target that is a
+// symlink or not a directory (as runc refuses): a rootfs whose /proc
+// points elsewhere would get the masks and read-only paths applied to
+// the wrong place, and its real /proc left bare. A missing target is
+// made as a directory.
+func ordinaryDir(root *os.File, target, fstype string) error {
+	f, err := inRoot(root, target, unix.O_NOFOLLOW)
+	if errors.Is(err, unix.ENOENT) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var st unix.Stat_t
+	if err := unix.Fstat(int(f.Fd()), &st); err != nil {
+		return &os.PathError{Op: "stat", Path: target, Err: err}
+	}
+	if st.Mode&unix.S_IFMT != unix.S_IFDIR {
+		what := "not a directory"
+		if st.Mode&unix.S_IFMT == unix.S_IFLNK {
+			what = "a symlink"
+		}
+		return fmt.Errorf("%s must be mounted on an ordinary directory: %s in the rootfs is %s", fstype, target, what)
+	}
+	return nil
 }

@@ -1,7 +1,12 @@
 package rootfs
 
 import (
+	"fmt"
 	"os"
+	"sort"
+	"strings"
+
+	"github.com/moby/sys/mountinfo"
 
 	"golang.org/x/sys/unix"
 )
@@ -42,6 +47,9 @@ func Pivot(rootfs string) error {
 // MoveRoot is --no-pivot: move the rootfs mount over "/" and chroot into
 // it, for filesystems (ramfs) where pivot_root is not possible.
 func MoveRoot(rootfs string) error {
+	if err := hideFullProcAndSys(rootfs); err != nil {
+		return err
+	}
 	if err := unix.Chdir(rootfs); err != nil {
 		return &os.PathError{Op: "chdir", Path: rootfs, Err: err}
 	}
@@ -82,4 +90,36 @@ func Finish(ops []Op) error {
 		return err
 	}
 	return Apply("/", ops, ApplyOpts{})
+}
+
+// hideFullProcAndSys unmounts (or, where that is refused, covers with a
+// tmpfs) every whole procfs and sysfs mount outside rootfs. Without
+// pivot_root the host's ones stay in the container's mount namespace,
+// out of reach of its chroot but not of the kernel's rule that a new
+// procfs or sysfs may be mounted in a user namespace when a full one is
+// visible in the mount namespace: the container could mount a fresh
+// procfs that shows what its masks hide. (runc does the same.)
+func hideFullProcAndSys(rootfs string) error {
+	mounts, err := mountinfo.GetMounts(func(m *mountinfo.Info) (skip, stop bool) {
+		full := m.Root == "/" && (m.FSType == "proc" || m.FSType == "sysfs")
+		return !full || m.Mountpoint == rootfs || strings.HasPrefix(m.Mountpoint, rootfs+"/"), false
+	})
+	if err != nil {
+		return fmt.Errorf("--no-pivot: read the mount table: %w", err)
+	}
+	// deepest first: /proc/sys/fs/binfmt_misc's parent before /proc
+	sort.Slice(mounts, func(i, j int) bool { return len(mounts[i].Mountpoint) > len(mounts[j].Mountpoint) })
+	for _, m := range mounts {
+		err := unix.Unmount(m.Mountpoint, unix.MNT_DETACH)
+		if err == unix.ENOENT {
+			continue // gone with a mount above it
+		}
+		if err == unix.EINVAL || err == unix.EPERM {
+			err = mount("tmpfs", m.Mountpoint, "tmpfs", unix.MS_RDONLY, "size=0k")
+		}
+		if err != nil {
+			return &MountError{Op: "--no-pivot: hide", Target: m.Mountpoint, FSType: m.FSType, Err: err}
+		}
+	}
+	return nil
 }

@@ -270,16 +270,28 @@ func finalOps(s *specs.Spec) []Op {
 	if s.Linux == nil {
 		return ops
 	}
-	for _, p := range s.Linux.MaskedPaths {
-		ops = append(ops, Op{Kind: OpMask, Target: path.Clean(p)})
+	// a path given twice is masked (or made read-only) once
+	for _, p := range uniqueClean(s.Linux.MaskedPaths) {
+		ops = append(ops, Op{Kind: OpMask, Target: p})
 	}
-	for _, p := range s.Linux.ReadonlyPaths {
-		ops = append(ops, Op{Kind: OpReadonly, Target: path.Clean(p)})
+	for _, p := range uniqueClean(s.Linux.ReadonlyPaths) {
+		ops = append(ops, Op{Kind: OpReadonly, Target: p})
 	}
 	if f, ok := PropagationFlag(s.Linux.RootfsPropagation); ok && f != 0 {
 		ops = append(ops, Op{Kind: OpPropagate, Target: "/", Flags: f})
 	}
 	return ops
+}
+
+// uniqueClean cleans the paths and drops repeats, in order.
+func uniqueClean(paths []string) []string {
+	out := make([]string, 0, len(paths))
+	for _, p := range paths {
+		if p = path.Clean("/" + p); !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // String is for errors and --debug.
