@@ -142,6 +142,9 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 		return nil, nil, err
 	}
 	rb.init = p
+	if !ns.ownMount {
+		rb.hostRootfs = s.Root.Path
+	}
 	trace.Mark("spawned init")
 	pid := p.pid
 	_, start, err := procStat(pid)
@@ -326,6 +329,9 @@ type rollback struct {
 	dir    string
 	init   *initProcess
 	cgroup *pendingCgroup
+	// hostRootfs: the container has no mount namespace of its own; its
+	// mounts under this rootfs are on the host
+	hostRootfs string
 }
 
 func (r *rollback) run() {
@@ -340,6 +346,10 @@ func (r *rollback) run() {
 			// still be dying in the cgroup
 			destroyCgroup(m)
 		}
+	}
+	if r.hostRootfs != "" {
+		// an init in our mount namespace made its mounts on the host
+		unmountUnder(r.hostRootfs)
 	}
 	os.RemoveAll(r.dir)
 }
