@@ -19,11 +19,13 @@ func initSpec(s *specs.Spec) *specs.Spec {
 	}
 	if l := s.Linux; l != nil {
 		out.Linux = &specs.Linux{
-			Namespaces:   l.Namespaces,
-			Sysctl:       l.Sysctl,
-			TimeOffsets:  l.TimeOffsets,
-			Personality:  l.Personality,
-			MemoryPolicy: l.MemoryPolicy,
+			Namespaces:  l.Namespaces,
+			Sysctl:      l.Sysctl,
+			TimeOffsets: l.TimeOffsets,
+			Personality: l.Personality,
+			// Prepare: the propagation "/" gets before the mounts
+			RootfsPropagation: l.RootfsPropagation,
+			MemoryPolicy:      l.MemoryPolicy,
 		}
 	}
 	return out

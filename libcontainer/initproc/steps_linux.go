@@ -144,7 +144,7 @@ func mountRootfs(s *initState) error {
 	// without a mount namespace of its own the container shares the
 	// host's: nothing may change the host's propagation then
 	if hasNamespace(s.spec, specs.MountNamespace) {
-		if err := rootfs.Prepare(s.spec.Root.Path); err != nil {
+		if err := rootfs.Prepare(s.spec.Root.Path, s.spec.Linux.RootfsPropagation); err != nil {
 			return err
 		}
 	}

@@ -3,6 +3,7 @@ package rootfs
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -11,17 +12,44 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Prepare cuts the container's mount namespace off from the host (mounts
-// made from now on never propagate back) and makes rootfs a mount point,
-// which pivot_root needs.
-func Prepare(rootfs string) error {
-	if err := mount("", "/", "", unix.MS_SLAVE|unix.MS_REC, ""); err != nil {
-		return &MountError{Op: "make slave", Target: "/", Err: err}
+// Prepare sets the propagation of the container's mount namespace and
+// makes rootfs a mount point, which pivot_root needs. By default "/"
+// becomes a recursive slave: mounts made from now on never propagate back
+// to the host. linux.rootfsPropagation replaces that (as in runc): with
+// "rshared", a mount the container makes under an rshared bind of a
+// shared host directory appears on the host (Kubernetes' Bidirectional).
+// The mount holding rootfs is made private either way, so that pivot_root
+// works and the bind of rootfs onto itself stays in the container.
+func Prepare(rootfs, propagation string) error {
+	flag := uintptr(unix.MS_SLAVE | unix.MS_REC)
+	if f, ok := PropagationFlag(propagation); ok && f != 0 {
+		flag = f
+	}
+	if err := mount("", "/", "", flag, ""); err != nil {
+		return &MountError{Op: "set propagation of", Target: "/", Flags: flag, Err: err}
+	}
+	if err := parentMountPrivate(rootfs); err != nil {
+		return err
 	}
 	if err := mount(rootfs, rootfs, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
 		return &MountError{Op: "bind", Source: rootfs, Target: rootfs, Err: err}
 	}
 	return nil
+}
+
+// parentMountPrivate makes the mount that holds dir (the closest mount
+// point at or above it) private, if propagation made it shared.
+func parentMountPrivate(dir string) error {
+	for p := filepath.Clean(dir); ; p = filepath.Dir(p) {
+		err := mount("", p, "", unix.MS_PRIVATE, "")
+		if err == nil {
+			return nil
+		}
+		// EINVAL: not a mount point; go up
+		if err != unix.EINVAL || p == "/" {
+			return &MountError{Op: "make private", Target: p, Err: err}
+		}
+	}
 }
 
 // Pivot makes rootfs the root and detaches the old one. pivot_root(".", ".")

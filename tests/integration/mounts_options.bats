@@ -131,3 +131,35 @@ with_userns() {
 	assert_status 0
 	[[ "$(awk '{print $6}' <<<"$output")" == *relatime* ]] || fail "not relatime: $output"
 }
+
+# host_shared DIR: DIR on the host as a shared mount (a bind of itself)
+host_shared() {
+	mkdir -p "$1"
+	mount --bind "$1" "$1"
+	on_teardown "umount -l '$1'"
+	mount --make-shared "$1"
+}
+
+@test "bidirectional propagation: with rshared, a mount made in the container under a shared host directory appears on the host; rslave carries host mounts in" {
+	local shared="$TEST_DIR/shared"
+	host_shared "$shared"
+	mkdir -p "$BUNDLE/rootfs/mnt/s" "$BUNDLE/rootfs/mnt/in"
+	# what kubelet's Bidirectional asks of the runtime (through CRI)
+	add_mount /mnt/s bind "$shared" '["rbind", "rshared"]'
+	add_mount /mnt/in bind "$shared" '["rbind", "rslave"]'
+	update_config '.linux.rootfsPropagation = "rshared"
+		| .process.capabilities |= with_entries(.value += ["CAP_SYS_ADMIN"])
+		| .process.args = ["sh", "-c", "mkdir -p /mnt/s/from-ctr && mount -t tmpfs ctr-tmpfs /mnt/s/from-ctr && touch /tmp/ready; sleep 100"]'
+	on_teardown "umount -l '$shared/from-ctr'"
+	run_detached "$CID"
+	retry 10 test -e "$BUNDLE/rootfs/tmp/ready" || fail "the container did not mount: $(cat "$STDERR_FILE")"
+	retry 5 grep -q " $shared/from-ctr " /proc/self/mountinfo ||
+		fail "the container's mount did not reach the host: $(grep "$shared" /proc/self/mountinfo)"
+	# host to container, through the rslave bind
+	mkdir -p "$shared/from-host"
+	mount -t tmpfs host-tmpfs "$shared/from-host"
+	on_teardown "umount -l '$shared/from-host'"
+	myrunc exec "$CID" grep -c " /mnt/in/from-host " /proc/self/mountinfo
+	assert_status 0
+	[ "$output" -ge 1 ] || fail "the host's mount did not reach the container"
+}
