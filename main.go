@@ -10,8 +10,6 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/urfave/cli/v2"
 
-	imagecli "myrunc/cli/image"
-	networkcli "myrunc/cli/network"
 	"myrunc/internal/trace"
 )
 
@@ -59,13 +57,11 @@ func newApp() *cli.App {
 				Usage: "engine data: images, layers, volumes, container records, networks"},
 		},
 		Before: setupLogging,
-		Commands: []*cli.Command{
+		Commands: append([]*cli.Command{
 			specCommand, createCommand, startCommand, runCommand, stateCommand,
 			listCommand, killCommand, deleteCommand, execCommand, psCommand, pauseCommand, resumeCommand,
 			updateCommand, eventsCommand, featuresCommand,
-			containerCommand, imagecli.Command,
-			networkcli.Command,
-		},
+		}, engineCommands()...),
 		ExitErrHandler: func(*cli.Context, error) {},
 		// errors are printed once, by reportError
 		HideHelpCommand: true,
