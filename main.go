@@ -12,6 +12,7 @@ import (
 
 	networkcli "myrunc/cli/network"
 	"myrunc/internal/trace"
+	"myrunc/libcontainer/hooks"
 )
 
 // set at build time (-ldflags -X)
@@ -29,6 +30,8 @@ func main() {
 	if slices.Contains(os.Args, "--trace") {
 		trace.Enable()
 	}
+	// our own network hooks run in process when we are the runtime
+	hooks.Builtin = networkcli.InProcessHook
 	app := newApp()
 	err := app.Run(os.Args)
 	trace.Mark("end")
