@@ -67,6 +67,10 @@ func Create(dataRoot, name string, o CreateOpts) (*Network, error) {
 	if err != nil {
 		return nil, err
 	}
+	if _, err := netLinkExists(n.Bridge); err == nil {
+		// not ours: taking it over would delete it on rm
+		return nil, fmt.Errorf("bridge name %s: a network interface of that name exists already", n.Bridge)
+	}
 	if err := networkUp(n); err != nil {
 		return nil, err
 	}

@@ -132,9 +132,15 @@ ip_of() { # ID [NETWORK]
 	assert_output_contains "overlaps the host's route"
 	mr -1 network create --subnet 10.93.0.0/24 --gateway 10.94.0.1 d
 	assert_output_contains "gateway"
+	mr -1 network create -o com.docker.network.bridge.name=uplink0 f
+	assert_output_contains "uplink0" "exists already"
 	mr -0 network ls --format '{{.Name}}'
 	[ "$(squeeze "$output")" = "bridge host none a" ]
-	mr -0 network rm a
+	mr -0 network create e
+	mr -0 network inspect -f '{{(index .IPAM.Config 0).Subnet}}' e
+	[ "$output" = 172.17.0.0/16 ] || fail "the first free default pool is 172.17.0.0/16, got $output"
+	mr -0 network prune -f
+	[ "$(squeeze "$output")" = "Deleted Networks: a e" ]
 }
 
 @test "five containers on the default bridge get distinct addresses; masquerade out as seen from outside" {
