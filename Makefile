@@ -50,14 +50,19 @@ deps:
 deps-build:
 	scripts/install-deps.sh build test
 
+# The busybox image is written by tests/tools/mkimage.sh from busybox-static
+# (no network, no engine), loaded into a throw-away data root and run from
+# the store.
 demo: deps-build $(BIN_DEP)
-	@d=$$(mktemp -d /tmp/myrunc-demo.XXXXXX); id=demo-$$$$; \
-	trap '$(MYRUNC_ABS) delete --force '"$$id"' >/dev/null 2>&1; rm -rf "'"$$d"'"' EXIT; \
-	SPEC_BIN=$(MYRUNC_ABS) CGROUPS_PATH=/myrunc-demo QUIET=1 scripts/mkbundle.sh "$$d/bundle" echo hello from myrunc && \
-	echo "+ $(MYRUNC_ABS) run --bundle $$d/bundle $$id" && \
-	$(MYRUNC_ABS) run --bundle "$$d/bundle" "$$id"
+	@d=$$(mktemp -d /tmp/myrunc-demo.XXXXXX); \
+	trap 'umount -R "'"$$d"'/data" 2>/dev/null; rm -rf "'"$$d"'"' EXIT; \
+	tests/tools/mkimage.sh "$$d/busybox.tar" --format docker-archive --tag busybox:latest >/dev/null && \
+	echo "+ myrunc --data-root $$d/data image load -i busybox.tar" && \
+	$(MYRUNC_ABS) --data-root "$$d/data" image load -i "$$d/busybox.tar" && \
+	echo "+ myrunc --data-root $$d/data container run --rm busybox echo hello from myrunc" && \
+	$(MYRUNC_ABS) --data-root "$$d/data" container run --rm busybox echo hello from myrunc
 
-test: deps build vet layering unit integration test-cgroup2 conformance-check e2e
+test: deps build vet layering unit fuzz integration test-cgroup2 conformance-check e2e
 
 vet:
 	$(GO) vet -tags "$(BUILDTAGS)" ./...
@@ -71,6 +76,16 @@ layering:
 
 unit:
 	$(GO) test -tags "$(BUILDTAGS)" ./...
+
+# The go test -fuzz targets (image unpacker, manifest and config decoders),
+# each for FUZZTIME; a failing input lands in the package's testdata/fuzz.
+FUZZTIME ?= 5s
+FUZZ_TARGETS := FuzzApply:./image/unpack FuzzDecodeManifest:./image FuzzDecodeConfig:./image
+.PHONY: fuzz
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		$(GO) test -tags "$(BUILDTAGS)" -run '^$$' -fuzz "^$${t%%:*}$$" -fuzztime $(FUZZTIME) "$${t#*:}" || exit 1; \
+	done
 
 integration: $(BIN_DEP)
 	@ls tests/integration/*.bats >/dev/null 2>&1 || { echo "integration: no tests/integration/*.bats" >&2; exit 1; }

@@ -10,6 +10,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/urfave/cli/v2"
 
+	imagecli "myrunc/cli/image"
 	networkcli "myrunc/cli/network"
 	"myrunc/internal/trace"
 	"myrunc/libcontainer/hooks"
@@ -65,11 +66,14 @@ func newApp() *cli.App {
 			specCommand, createCommand, startCommand, runCommand, stateCommand,
 			listCommand, killCommand, deleteCommand, execCommand, psCommand, pauseCommand, resumeCommand,
 			updateCommand, eventsCommand, featuresCommand,
+			containerCommand, imagecli.Command,
 			networkcli.Command,
 		},
 		ExitErrHandler: func(*cli.Context, error) {},
 		// errors are printed once, by reportError
 		HideHelpCommand: true,
+		// "-e A=1,2" is one value, as in runc and Docker
+		DisableSliceFlagSeparator: true,
 	}
 }
 

@@ -8,6 +8,7 @@
 # stale or empty). Run as root on Debian 12. Groups:
 #   build  gcc libc6-dev libseccomp-dev pkg-config make git, then `go mod download`
 #   test   bats jq busybox-static util-linux bsdutils python3 iproute2 iptables kmod procps tar gzip uidmap nftables
+#          docker-registry skopeo zstd curl   (image tests: a private registry, skopeo pushes)
 #   bench  runc crun time containernetworking-plugins  (peers for `make bench`, GNU time for peak RSS,
 #          the CNI bridge+portmap plugins for `make bench-network`)
 #   engines containerd docker.io podman conmon umoci busybox-static jq file
@@ -17,7 +18,7 @@ set -euo pipefail
 
 declare -A G=(
 	[build]="gcc libc6-dev libseccomp-dev pkg-config make git"
-	[test]="bats jq busybox-static util-linux bsdutils python3 iproute2 iptables kmod procps tar gzip uidmap nftables"
+	[test]="bats jq busybox-static util-linux bsdutils python3 iproute2 iptables kmod procps tar gzip uidmap nftables docker-registry skopeo zstd curl"
 	[bench]="runc crun time containernetworking-plugins"
 	[engines]="containerd docker.io podman conmon umoci busybox-static jq file"
 )
@@ -52,6 +53,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 	# (the e2e scripts start private daemons)
 	if [[ " ${missing[*]} " == *" docker.io "* ]] && [ -f /var/run/docker-ssd.pid ]; then
 		/etc/init.d/docker stop >/dev/null 2>&1 || true
+	fi
+	# nor the registry (tests start private ones on free ports)
+	if [[ " ${missing[*]} " == *" docker-registry "* ]] && [ -x /etc/init.d/docker-registry ]; then
+		/etc/init.d/docker-registry stop >/dev/null 2>&1 || true
 	fi
 fi
 
