@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/netip"
 	"slices"
 	"strings"
@@ -208,7 +209,15 @@ func networkUp(n *Network) (err error) {
 			fw.insert(r)
 		}
 	}
-	return fw.flush("rules of network " + n.Name)
+	if err := fw.flush("rules of network " + n.Name); err != nil {
+		return err
+	}
+	if legacyForwardDrops() {
+		slog.Warn(fmt.Sprintf("iptables-legacy's filter FORWARD policy is DROP here: containers of network %s cannot reach out "+
+			"or be reached through published ports until that table accepts -i %s and -o %s (myrunc writes to nftables and iptables-nft only)",
+			n.Name, n.Bridge, n.Bridge))
+	}
+	return nil
 }
 
 func (f *firewall) deleteNetworkRules(n *Network) error {

@@ -365,6 +365,19 @@ ip_of() { # ID [NETWORK]
 	"$NETLAB" diff "$LAB" "$TEST_DIR/before.snap" || fail "rules not back to before"
 }
 
+@test "iptables-legacy with FORWARD policy DROP (no way for us to add rules there) gets a clear warning" {
+	command -v iptables-legacy >/dev/null || skip "no iptables-legacy"
+	"${HOST_ENTER[@]}" iptables-legacy -P FORWARD DROP
+	"$NETLAB" snapshot "$LAB" "$TEST_DIR/before.snap"
+	mr -0 network create --subnet 10.91.0.0/24 web
+	assert_output_contains "iptables-legacy's filter FORWARD policy is DROP" "-i mr-"
+	mr -0 network rm web
+	"${HOST_ENTER[@]}" iptables-legacy -P FORWARD ACCEPT
+	"$NETLAB" snapshot "$LAB" "$TEST_DIR/before.snap"
+	mr -0 network create --subnet 10.92.0.0/24 web2
+	assert_output_not_contains "iptables-legacy"
+}
+
 @test "a bundle attached through the hooks runs under runc; everything goes with the last container and network" {
 	command -v runc >/dev/null || skip "runc not installed"
 	mr -0 network create --subnet 10.91.0.0/24 web
