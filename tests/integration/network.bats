@@ -76,9 +76,11 @@ start() {
 	MR run -d --bundle "${!b}" "$1" </dev/null >"$TEST_DIR/$1.out" 2>&1 || fail "run $1: $(cat "$TEST_DIR/$1.out")"
 }
 
-# serve ID: busybox httpd on port 80 in the container
+# serve ID: busybox httpd on port 80 in the container, listening when it returns
 serve() {
 	MR exec -d "$1" httpd -f -p 80 -h /www || fail "httpd in $1"
+	retry 10 MR exec "$1" sh -c 'cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | grep -q ":0050 0*:0000 0A"' ||
+		fail "httpd in $1 does not listen"
 }
 
 # in ID CMD...: run a shell command in the container
@@ -90,8 +92,7 @@ cexec() {
 	echo "$output"
 }
 
-# fetch_until URL WANT [ENTER...]: wget URL until it prints WANT (a server
-# just started may need a moment)
+# host_get / out_get URL: wget from the lab's host / from the outside
 host_get() { "${HOST_ENTER[@]}" timeout 3 "$BUSYBOX" wget -qO- "$1" 2>/dev/null; }
 out_get() { "${OUT_ENTER[@]}" timeout 3 "$BUSYBOX" wget -qO- "$1" 2>/dev/null; }
 
