@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"myrunc/internal/trace"
+	"myrunc/libcontainer/hooks"
 )
 
 // set at build time (-ldflags -X)
@@ -28,6 +29,8 @@ func main() {
 	if slices.Contains(os.Args, "--trace") {
 		trace.Enable()
 	}
+	// our own network hooks run in process when we are the runtime
+	hooks.Builtin = networkcli.InProcessHook
 	app := newApp()
 	err := app.Run(os.Args)
 	trace.Mark("end")
