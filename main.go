@@ -11,7 +11,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"myrunc/internal/trace"
-	"myrunc/libcontainer/hooks"
 )
 
 // set at build time (-ldflags -X)
@@ -29,8 +28,7 @@ func main() {
 	if slices.Contains(os.Args, "--trace") {
 		trace.Enable()
 	}
-	// our own network hooks run in process when we are the runtime
-	hooks.Builtin = networkcli.InProcessHook
+	setupEngine()
 	app := newApp()
 	err := app.Run(os.Args)
 	trace.Mark("end")

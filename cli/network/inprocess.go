@@ -1,10 +1,9 @@
 package network
 
 import (
-	"os"
-
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
+	"myrunc/internal/selfexe"
 	"myrunc/network"
 )
 
@@ -14,7 +13,7 @@ import (
 // another shape, are left to be exec'd.
 func InProcessHook(h specs.Hook, st *specs.State) (bool, error) {
 	a := h.Args
-	if len(a) != 7 || a[1] != "--data-root" || a[3] != "network" || a[4] != "hook" || !sameExecutable(h.Path) {
+	if len(a) != 7 || a[1] != "--data-root" || a[3] != "network" || a[4] != "hook" || !selfexe.Is(h.Path) {
 		return false, nil
 	}
 	dataRoot, verb, id := a[2], a[5], a[6]
@@ -28,13 +27,4 @@ func InProcessHook(h specs.Hook, st *specs.State) (bool, error) {
 		return true, network.Detach(dataRoot, id)
 	}
 	return false, nil
-}
-
-func sameExecutable(path string) bool {
-	hook, err := os.Stat(path)
-	if err != nil {
-		return false
-	}
-	self, err := os.Stat("/proc/self/exe")
-	return err == nil && os.SameFile(hook, self)
 }
