@@ -59,8 +59,8 @@ demo: deps-build $(BIN_DEP)
 	tests/tools/mkimage.sh "$$d/busybox.tar" --format docker-archive --tag busybox:latest >/dev/null && \
 	echo "+ myrunc --data-root $$d/data image load -i busybox.tar" && \
 	$(MYRUNC_ABS) --data-root "$$d/data" image load -i "$$d/busybox.tar" && \
-	echo "+ myrunc --data-root $$d/data container run --rm busybox echo hello from myrunc" && \
-	$(MYRUNC_ABS) --data-root "$$d/data" container run --rm busybox echo hello from myrunc
+	echo "+ myrunc --data-root $$d/data container run --rm --network none busybox echo hello from myrunc" && \
+	$(MYRUNC_ABS) --data-root "$$d/data" container run --rm --network none busybox echo hello from myrunc
 
 test: deps build vet layering unit fuzz integration test-cgroup2 conformance-check e2e
 

@@ -10,6 +10,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/urfave/cli/v2"
 
+	containercli "myrunc/cli/container"
 	imagecli "myrunc/cli/image"
 	networkcli "myrunc/cli/network"
 	"myrunc/internal/trace"
@@ -63,7 +64,7 @@ func newApp() *cli.App {
 			specCommand, createCommand, startCommand, runCommand, stateCommand,
 			listCommand, killCommand, deleteCommand, execCommand, psCommand, pauseCommand, resumeCommand,
 			updateCommand, eventsCommand, featuresCommand,
-			containerCommand, imagecli.Command,
+			containercli.Command, containercli.VolumeCommand, imagecli.Command,
 			networkcli.Command,
 		},
 		ExitErrHandler: func(*cli.Context, error) {},

@@ -1,0 +1,450 @@
+package engine
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"os/signal"
+	"sync"
+	"time"
+
+	"github.com/containerd/console"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+
+	"myrunc/internal/trace"
+	"myrunc/libcontainer"
+)
+
+// monitorMsg is what the monitor tells the command that spawned it, once:
+// the container runs, or why it could not be started.
+type monitorMsg struct {
+	Pid   int    `json:"pid,omitempty"`
+	Error string `json:"error,omitempty"`
+	Code  int    `json:"code,omitempty"`
+}
+
+// monitor looks after one container from start to exit: it is the
+// subreaper parent of the container's init, holds its stdio, writes the
+// log, records the exit, applies the restart policy and cleans up.
+type monitor struct {
+	e      *Engine
+	c      *Container
+	status *os.File // to the starter, until the first run is up
+	attach *frameConn
+	log    *logWriter
+
+	mu      sync.Mutex
+	stdin   io.WriteCloser // the container's stdin (pipe or pty master)
+	console console.Console
+	ct      *libcontainer.Container
+	spec    *specs.Spec
+}
+
+// Monitor is `myrunc container monitor ID`, spawned by start with the
+// status pipe at fd 3 and, for a foreground run, the attach stream at
+// fd 4. It returns when the container has stopped for good.
+func (e *Engine) Monitor(id string, status, attach *os.File) error {
+	lock, err := flock(e.ctrPath(id, "monitor.lock"), unix.LOCK_EX|unix.LOCK_NB, true)
+	if err != nil {
+		report(status, monitorMsg{Error: "container " + id + " already has a monitor", Code: 125})
+		return err
+	}
+	defer lock.Close()
+	// the container's init, forked by nsenter, becomes our child
+	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
+		report(status, monitorMsg{Error: "prctl(PR_SET_CHILD_SUBREAPER): " + err.Error(), Code: 125})
+		return err
+	}
+	signal.Ignore(unix.SIGHUP, unix.SIGINT, unix.SIGPIPE, unix.SIGTTOU, unix.SIGTTIN)
+	c, err := e.load(id)
+	if err != nil {
+		report(status, monitorMsg{Error: err.Error(), Code: 125})
+		return err
+	}
+	m := &monitor{e: e, c: c, status: status}
+	if attach != nil {
+		m.attach = &frameConn{rw: attach}
+		go m.readAttach()
+	}
+	if m.log, err = openLog(e.LogPath(id)); err != nil {
+		report(status, monitorMsg{Error: err.Error(), Code: 125})
+		return err
+	}
+	defer m.log.Close()
+	m.run()
+	return nil
+}
+
+func report(f *os.File, msg monitorMsg) {
+	if f == nil {
+		return
+	}
+	data, _ := json.Marshal(msg)
+	f.Write(append(data, '\n'))
+	f.Close()
+}
+
+// run sets the container up, runs it (again, as its restart policy
+// says), then tears it down.
+func (m *monitor) run() {
+	e, c := m.e, m.c
+	code, err := m.setup()
+	if err != nil {
+		m.failStart(code, err)
+		return
+	}
+	backoff := 100 * time.Millisecond
+	for first := true; ; first = false {
+		started := time.Now()
+		code, oom, err := m.runOnce(first)
+		if err != nil && first {
+			m.teardown()
+			m.failStart(code, err)
+			return
+		}
+		h, lerr := e.lock(c.ID)
+		if lerr != nil { // removed under us: nothing left to record
+			m.teardown()
+			m.sendExit(code)
+			return
+		}
+		m.c = h.c
+		st := &h.c.State
+		st.ExitCode, st.OOMKilled, st.Pid, st.FinishedAt = code, oom, 0, time.Now().UTC()
+		if err != nil {
+			st.Error = err.Error()
+		}
+		restart := shouldRestart(h.c.HostConfig.RestartPolicy, *st, code)
+		if time.Since(started) > 10*time.Second {
+			backoff = 100 * time.Millisecond
+		}
+		if !restart {
+			h.save()
+			h.unlock()
+			break
+		}
+		st.Status = StatusRestarting
+		st.RestartCount++
+		h.save()
+		h.unlock()
+		if !m.sleepUnlessStopped(backoff) {
+			break
+		}
+		backoff = min(2*backoff, time.Minute)
+	}
+	m.finish()
+}
+
+// setup mounts the root filesystem and writes the bundle.
+func (m *monitor) setup() (int, error) {
+	s, err := m.e.prepareBundle(m.c)
+	if err != nil {
+		code := 125
+		var ee *ExitError
+		if errors.As(err, &ee) {
+			code = ee.Code
+		}
+		return code, err
+	}
+	m.spec = s
+	trace.Mark("bundle written")
+	return 0, nil
+}
+
+// failStart records a start that failed and tells the starter why.
+func (m *monitor) failStart(code int, err error) {
+	m.e.unprepare(m.c)
+	// the starter holds the lock: write the state under it
+	c := m.c
+	c.State.ExitCode, c.State.Error, c.State.Pid = code, err.Error(), 0
+	if c.State.Running() {
+		c.State.Status = StatusExited
+	}
+	m.e.saveState(c)
+	report(m.status, monitorMsg{Error: err.Error(), Code: code})
+	m.status = nil
+	m.sendExit(code)
+}
+
+// runOnce creates and starts the container, waits for its end and
+// deletes it; it returns the exit code and whether the OOM killer struck.
+func (m *monitor) runOnce(first bool) (code int, oom bool, err error) {
+	c := m.c
+	tty := c.Config.Tty
+	null, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
+	if err != nil {
+		return 125, false, err
+	}
+	defer null.Close()
+	opts := &libcontainer.CreateOpts{Bundle: m.e.bundleDir(c.ID), Spec: m.spec, Stdin: null, Stdout: null,
+		Stderr: null, AttachConsole: tty}
+	var pumps sync.WaitGroup
+	var closeAfterStart, readers []*os.File
+	var splitters []*lineSplitter
+	if !tty {
+		for i, stream := range []string{"stdout", "stderr"} {
+			r, w, err := os.Pipe()
+			if err != nil {
+				return 125, false, err
+			}
+			if i == 0 {
+				opts.Stdout = w
+			} else {
+				opts.Stderr = w
+			}
+			closeAfterStart = append(closeAfterStart, w)
+			readers = append(readers, r)
+			sp := &lineSplitter{log: m.log, stream: stream}
+			splitters = append(splitters, sp)
+			pumps.Add(1)
+			go m.pump(r, sp, byte(i+1), &pumps)
+		}
+		if c.Config.OpenStdin {
+			r, w, err := os.Pipe()
+			if err != nil {
+				return 125, false, err
+			}
+			opts.Stdin = r
+			closeAfterStart = append(closeAfterStart, r)
+			m.setStdin(w, nil)
+		}
+	}
+	defer func() {
+		for _, f := range closeAfterStart {
+			f.Close()
+		}
+		for _, f := range readers {
+			f.Close()
+		}
+	}()
+	// a restart makes the runtime's container again
+	if old, lerr := libcontainer.Load(c.RuntimeRoot, c.ID); lerr == nil {
+		old.Delete(true)
+	}
+	ct, err := libcontainer.Create(c.RuntimeRoot, c.ID, opts)
+	if err != nil {
+		m.closeStdin()
+		return startCode(err), false, err
+	}
+	trace.Mark("created")
+	if master := ct.Console(); master != nil {
+		cons, cerr := console.ConsoleFromFile(master)
+		readers = append(readers, master)
+		if cerr == nil {
+			m.setStdin(master, cons)
+			sp := &lineSplitter{log: m.log, stream: "stdout"}
+			splitters = append(splitters, sp)
+			pumps.Add(1)
+			go m.pump(master, sp, frameStdout, &pumps)
+		}
+	}
+	if err := ct.Start(); err != nil {
+		ct.Delete(true)
+		m.closeStdin()
+		return startCode(err), false, err
+	}
+	for _, f := range closeAfterStart {
+		f.Close()
+	}
+	closeAfterStart = nil
+	m.mu.Lock()
+	m.ct = ct
+	m.mu.Unlock()
+	if err := m.markRunning(first, ct.InitPid()); err != nil {
+		ct.Delete(true)
+		return 125, false, err
+	}
+	trace.Mark("running")
+	code, werr := ct.Wait()
+	if werr != nil {
+		code = 255
+	}
+	// the output drains once every holder of the pipes is gone
+	drained := make(chan struct{})
+	go func() { pumps.Wait(); close(drained) }()
+	select {
+	case <-drained:
+	case <-time.After(2 * time.Second):
+	}
+	for _, sp := range splitters {
+		sp.flush()
+	}
+	if st, serr := ct.Stats(); serr == nil && st.OOMKills > 0 {
+		oom = true
+	}
+	m.mu.Lock()
+	m.ct = nil
+	m.mu.Unlock()
+	m.closeStdin()
+	ct.Delete(true) // the poststop hook unplugs the network
+	return code, oom, nil
+}
+
+// markRunning records the run; on the first run the starter holds the
+// lock and waits for our word.
+func (m *monitor) markRunning(first bool, pid int) error {
+	apply := func(c *Container) {
+		st := &c.State
+		st.Status, st.Pid, st.StartedAt = StatusRunning, pid, time.Now().UTC()
+		st.MonitorPid, st.ExitCode, st.Error, st.OOMKilled = os.Getpid(), 0, "", false
+		st.Generation++
+	}
+	if first {
+		apply(m.c)
+		if err := m.e.saveState(m.c); err != nil {
+			return err
+		}
+		report(m.status, monitorMsg{Pid: pid})
+		m.status = nil
+		return nil
+	}
+	h, err := m.e.lock(m.c.ID)
+	if err != nil {
+		return err
+	}
+	defer h.unlock()
+	apply(h.c)
+	m.c = h.c
+	return h.save()
+}
+
+// pump copies one output stream to the log and the attached CLI.
+func (m *monitor) pump(r *os.File, sp *lineSplitter, kind byte, wg *sync.WaitGroup) {
+	defer wg.Done()
+	buf := make([]byte, 32*1024)
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			sp.Write(buf[:n])
+			if a := m.attach; a != nil {
+				if a.write(kind, buf[:n]) != nil {
+					m.attach = nil
+				}
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (m *monitor) setStdin(w io.WriteCloser, cons console.Console) {
+	m.mu.Lock()
+	m.stdin, m.console = w, cons
+	m.mu.Unlock()
+}
+
+func (m *monitor) closeStdin() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.stdin != nil && m.console == nil {
+		m.stdin.Close()
+	}
+	m.stdin, m.console = nil, nil
+}
+
+// readAttach handles what the foreground CLI sends: input, window size,
+// signals.
+func (m *monitor) readAttach() {
+	a := m.attach
+	for {
+		kind, p, err := a.read()
+		if err != nil {
+			return
+		}
+		m.mu.Lock()
+		stdin, cons, ct := m.stdin, m.console, m.ct
+		m.mu.Unlock()
+		switch kind {
+		case frameStdin:
+			if stdin != nil {
+				stdin.Write(p)
+			}
+		case frameStdinClose:
+			if cons == nil && stdin != nil {
+				m.closeStdin()
+			}
+		case frameResize:
+			if cons != nil && len(p) == 4 {
+				cons.Resize(console.WinSize{Height: binary.BigEndian.Uint16(p), Width: binary.BigEndian.Uint16(p[2:])})
+			}
+		case frameSignal:
+			if ct != nil && len(p) == 4 {
+				ct.Signal(unix.Signal(binary.BigEndian.Uint32(p)), false)
+			}
+		}
+	}
+}
+
+// sleepUnlessStopped waits out a restart's back-off; false when stop or
+// rm came meanwhile.
+func (m *monitor) sleepUnlessStopped(d time.Duration) bool {
+	end := time.Now().Add(d)
+	for time.Now().Before(end) {
+		time.Sleep(min(50*time.Millisecond, time.Until(end)))
+		c, err := m.e.load(m.c.ID)
+		if err != nil || c.State.ManuallyStopped {
+			return false
+		}
+	}
+	return true
+}
+
+// finish records the final exit, releases the network and the root
+// filesystem, removes the container for --rm, and tells the CLI.
+func (m *monitor) finish() {
+	e, id := m.e, m.c.ID
+	m.teardown()
+	h, err := e.lock(id)
+	if err != nil {
+		m.sendExit(m.c.State.ExitCode)
+		return
+	}
+	st := &h.c.State
+	if st.Running() || st.Status == StatusRestarting {
+		st.Status = StatusExited
+	}
+	st.MonitorPid = 0
+	h.save()
+	code := st.ExitCode
+	if h.c.HostConfig.AutoRemove {
+		h.remove(true)
+	}
+	h.unlock()
+	m.sendExit(code)
+}
+
+func (m *monitor) teardown() { m.e.unprepare(m.c) }
+
+func (m *monitor) sendExit(code int) {
+	if a := m.attach; a != nil {
+		a.write(frameExit, u32(uint32(int32(code))))
+		a.rw.Close()
+	}
+}
+
+// shouldRestart is the restart policy's decision after an exit.
+func shouldRestart(p RestartPolicy, st State, code int) bool {
+	if st.ManuallyStopped {
+		return false
+	}
+	switch p.Name {
+	case "always", "unless-stopped":
+		return true
+	case "on-failure":
+		return code != 0 && (p.MaximumRetryCount == 0 || st.RestartCount < p.MaximumRetryCount)
+	}
+	return false
+}
+
+// startCode maps a failed create or start to Docker's exit codes.
+func startCode(err error) int {
+	var ee *ExitError
+	if errors.As(startError(err), &ee) {
+		return ee.Code
+	}
+	return 125
+}
