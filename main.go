@@ -13,6 +13,7 @@ import (
 	containercli "myrunc/cli/container"
 	imagecli "myrunc/cli/image"
 	networkcli "myrunc/cli/network"
+	"myrunc/internal/tinyinit"
 	"myrunc/internal/trace"
 )
 
@@ -26,6 +27,11 @@ func main() {
 	// `myrunc init` is the container's init: dispatch before any CLI set-up.
 	if len(os.Args) > 1 && os.Args[1] == "init" {
 		runInit()
+		return
+	}
+	// `container run --init` mounts this binary as the container's init
+	if filepath.Base(os.Args[0]) == "docker-init" {
+		tinyinit.Main(os.Args[1:])
 		return
 	}
 	if slices.Contains(os.Args, "--trace") {
