@@ -16,6 +16,7 @@ import (
 
 	"myrunc/internal/trace"
 	"myrunc/libcontainer"
+	"myrunc/libcontainer/cgroups"
 )
 
 // monitorMsg is what the monitor tells the command that spawned it, once:
@@ -272,8 +273,11 @@ func (m *monitor) runOnce(first bool) (code int, oom bool, err error) {
 	for _, sp := range splitters {
 		sp.flush()
 	}
-	if st, serr := ct.Stats(); serr == nil && st.OOMKills > 0 {
-		oom = true
+	// the cgroup outlives the init until Delete: its OOM kill count is there
+	if mgr, lerr := cgroups.Load(ct.State().CgroupPath); lerr == nil {
+		if st, serr := mgr.Stats(); serr == nil && st.OOMKills > 0 {
+			oom = true
+		}
 	}
 	m.mu.Lock()
 	m.ct = nil

@@ -19,6 +19,11 @@ setup_engine() {
 	eval "$("$NETLAB" up "$LAB" 3>&-)" || fail "netlab up failed"
 	"$NETLAB" snapshot "$LAB" "$TEST_DIR/before.snap"
 	HOST_ENTER=(nsenter "--net=/run/netns/$NETLAB_HOST_NS")
+	# $MRX: the same as MR, as a script for pipes, script(1) and &
+	MRX="$TEST_DIR/mr"
+	printf '#!/bin/sh\nexec timeout %s nsenter --net=/run/netns/%s %s --root %s --data-root %s "$@"\n' \
+		"$MYRUNC_TIMEOUT" "$NETLAB_HOST_NS" "$MYRUNC" "$ROOT" "$DATA" >"$MRX"
+	chmod 755 "$MRX"
 	busybox_image
 }
 
