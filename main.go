@@ -71,7 +71,7 @@ func newApp() *cli.App {
 			listCommand, killCommand, deleteCommand, execCommand, psCommand, pauseCommand, resumeCommand,
 			updateCommand, eventsCommand, featuresCommand,
 			containercli.Command, containercli.VolumeCommand, imagecli.Command,
-			networkcli.Command,
+			networkcli.Command, checkCommand,
 		},
 		ExitErrHandler: func(*cli.Context, error) {},
 		// errors are printed once, by reportError
