@@ -201,8 +201,9 @@ func tail(path string) string {
 // DefaultStopTimeout is stop's -t default, as Docker's.
 const DefaultStopTimeout = 10
 
-// Stop sends the stop signal, waits timeout seconds, then kills.
-func (e *Engine) Stop(ref string, timeout int) error {
+// Stop sends the stop signal (the image's StopSignal, TERM, or signal),
+// waits timeout seconds (-1: the default 10), then kills.
+func (e *Engine) Stop(ref string, timeout int, signal ...string) error {
 	h, err := e.lockRef(ref)
 	if err != nil {
 		return err
@@ -214,9 +215,14 @@ func (e *Engine) Stop(ref string, timeout int) error {
 	}
 	c.State.ManuallyStopped = true
 	h.save()
-	sig, err := ParseSignal(orDefault(c.Config.StopSignal, "SIGTERM"))
+	want := orDefault(c.Config.StopSignal, "SIGTERM")
+	if len(signal) > 0 && signal[0] != "" {
+		want = signal[0]
+	}
+	sig, err := ParseSignal(want)
 	if err != nil {
-		sig = unix.SIGTERM
+		h.unlock()
+		return err
 	}
 	if c.State.Status == StatusPaused {
 		sig = unix.SIGKILL // a frozen process cannot act on a signal

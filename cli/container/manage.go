@@ -64,7 +64,7 @@ var stopCommand = &cli.Command{
 		&cli.StringFlag{Name: "signal", Aliases: []string{"s"}, Usage: "signal to send (default: the image's StopSignal or SIGTERM)"},
 	},
 	Action: func(c *cli.Context) error {
-		return eachArg(c, func(e *engine.Engine, ref string) error { return e.Stop(ref, c.Int("time")) })
+		return eachArg(c, func(e *engine.Engine, ref string) error { return e.Stop(ref, c.Int("time"), c.String("signal")) })
 	},
 }
 
