@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"sync"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"myrunc/internal/trace"
 	"myrunc/libcontainer"
 	"myrunc/libcontainer/cgroups"
+	"myrunc/network"
 )
 
 // monitorMsg is what the monitor tells the command that spawned it, once:
@@ -150,7 +152,10 @@ func (m *monitor) setup() (int, error) {
 		}
 		return code, err
 	}
-	m.spec = s
+	// the bundle keeps the network's hooks (it runs under any runtime, and
+	// the network store knows it by them); the monitor attaches and
+	// detaches in-process instead, sparing two runs of this binary
+	m.spec = withoutNetworkHooks(s)
 	trace.Mark("bundle written")
 	return 0, nil
 }
@@ -231,6 +236,12 @@ func (m *monitor) runOnce(first bool) (code int, oom bool, err error) {
 		return startCode(err), false, err
 	}
 	trace.Mark("created")
+	if err := network.Attach(m.e.DataRoot, c.ID, ct.InitPid()); err != nil {
+		ct.Delete(true)
+		m.closeStdin()
+		return 125, false, err
+	}
+	trace.Mark("network attached")
 	if master := ct.Console(); master != nil {
 		cons, cerr := console.ConsoleFromFile(master)
 		readers = append(readers, master)
@@ -244,6 +255,7 @@ func (m *monitor) runOnce(first bool) (code int, oom bool, err error) {
 	}
 	if err := ct.Start(); err != nil {
 		ct.Delete(true)
+		network.Detach(m.e.DataRoot, c.ID)
 		m.closeStdin()
 		return startCode(err), false, err
 	}
@@ -260,6 +272,7 @@ func (m *monitor) runOnce(first bool) (code int, oom bool, err error) {
 	}
 	trace.Mark("running")
 	code, werr := ct.Wait()
+	trace.Mark("exited")
 	if werr != nil {
 		code = 255
 	}
@@ -283,7 +296,10 @@ func (m *monitor) runOnce(first bool) (code int, oom bool, err error) {
 	m.ct = nil
 	m.mu.Unlock()
 	m.closeStdin()
-	ct.Delete(true) // the poststop hook unplugs the network
+	trace.Mark("drained")
+	ct.Delete(true)
+	network.Detach(m.e.DataRoot, c.ID)
+	trace.Mark("deleted")
 	return code, oom, nil
 }
 
@@ -303,6 +319,10 @@ func (m *monitor) markRunning(first bool, pid int) error {
 		}
 		report(m.status, monitorMsg{Pid: pid})
 		m.status = nil
+		if trace.Enabled() { // the monitor's timeline, in monitor.log
+			trace.Mark("reported")
+			trace.Print(os.Stderr)
+		}
 		return nil
 	}
 	h, err := m.e.lock(m.c.ID)
@@ -402,6 +422,7 @@ func (m *monitor) sleepUnlessStopped(d time.Duration) bool {
 func (m *monitor) finish() {
 	e, id := m.e, m.c.ID
 	m.teardown()
+	trace.Mark("teardown")
 	h, err := e.lock(id)
 	if err != nil {
 		m.sendExit(m.c.State.ExitCode)
@@ -451,4 +472,22 @@ func startCode(err error) int {
 		return ee.Code
 	}
 	return 125
+}
+
+// withoutNetworkHooks is a copy of s without the network's hooks
+// (`myrunc ... network hook attach|detach ID`).
+func withoutNetworkHooks(s *specs.Spec) *specs.Spec {
+	cp := *s
+	if s.Hooks == nil {
+		return &cp
+	}
+	h := *s.Hooks
+	ours := func(hk specs.Hook) bool {
+		i := slices.Index(hk.Args, "network")
+		return i >= 0 && i+1 < len(hk.Args) && hk.Args[i+1] == "hook"
+	}
+	h.CreateRuntime = slices.DeleteFunc(slices.Clone(h.CreateRuntime), ours)
+	h.Poststop = slices.DeleteFunc(slices.Clone(h.Poststop), ours)
+	cp.Hooks = &h
+	return &cp
 }

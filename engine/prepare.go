@@ -86,11 +86,20 @@ func (e *Engine) prepareBundle(c *Container) (_ *specs.Spec, err error) {
 	if err := spec.Validate(s); err != nil {
 		return nil, err
 	}
-	// a start after a stop writes it anew (the network's reservation may differ)
-	os.Remove(filepath.Join(e.bundleDir(c.ID), "config.json"))
-	if err := spec.Write(e.bundleDir(c.ID), s); err != nil {
+	// written beside, then renamed over the old one: the network store
+	// reads it to tell a live container (its hooks) from a gone one
+	tmp := filepath.Join(e.bundleDir(c.ID), ".new")
+	os.RemoveAll(tmp)
+	if err := os.Mkdir(tmp, 0o700); err != nil {
 		return nil, err
 	}
+	if err := spec.Write(tmp, s); err != nil {
+		return nil, err
+	}
+	if err := os.Rename(filepath.Join(tmp, "config.json"), filepath.Join(e.bundleDir(c.ID), "config.json")); err != nil {
+		return nil, err
+	}
+	os.Remove(tmp)
 	return s, nil
 }
 
