@@ -4,6 +4,7 @@
 #   make test       deps, build, vet, unit tests, bats, conformance gate
 #   make bench      myrunc vs runc vs crun            (BENCH_N=, BENCH_ROUNDS=)
 #   make bench-network  network attach+detach vs the CNI plugins, 100 in a row
+#   make bench-engine   container run -d -p / rm -f vs podman
 #   make conformance  OCI runtime-tools validation suite, PASS/FAIL per test (OCI_FILTER=)
 # MYRUNC=PATH runs another binary instead of ./myrunc (and skips the build).
 
@@ -103,6 +104,12 @@ bench: $(BIN_DEP)
 bench-network: $(BIN_DEP)
 	scripts/install-deps.sh bench
 	MYRUNC=$(MYRUNC_ABS) tests/bench/network.sh
+
+# The engine next to Podman in one run inside a netlab lab: container run -d
+# -p 80 until running, rm -f, and both with --network none (BENCH_ENGINE_N=).
+.PHONY: bench-engine
+bench-engine: $(BIN_DEP)
+	MYRUNC=$(MYRUNC_ABS) tests/bench/engine.sh
 
 # OCI_FILTER=REGEX picks tests by name. Exit 1 (some tests failed) is the
 # normal case; only a suite that did not run fails the target.
