@@ -61,7 +61,10 @@ demo: deps-build $(BIN_DEP)
 	echo "+ myrunc --data-root $$d/data image load -i busybox.tar" && \
 	$(MYRUNC_ABS) --data-root "$$d/data" image load -i "$$d/busybox.tar" && \
 	echo "+ myrunc --data-root $$d/data container run --rm --network none busybox echo hello from myrunc" && \
-	$(MYRUNC_ABS) --data-root "$$d/data" container run --rm --network none busybox echo hello from myrunc
+	$(MYRUNC_ABS) --data-root "$$d/data" container run --rm --network none busybox echo hello from myrunc && \
+	m() { echo "+ myrunc container $$*"; $(MYRUNC_ABS) --root "$$d/run" --data-root "$$d/data" container "$$@"; } && \
+	m run -d --name demo --network none --init busybox sh -c 'while :; do date; sleep 1; done' >/dev/null && \
+	m ls && sleep 1.5 && m logs --tail 1 demo && m exec demo uname -a && m stop demo && m ls -a && m rm demo
 
 test: deps build vet layering unit fuzz integration test-cgroup2 conformance-check e2e
 

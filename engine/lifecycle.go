@@ -422,9 +422,11 @@ func (e *Engine) Remove(ref string, force, volumes bool) error {
 		}
 		id := h.c.ID
 		h.unlock()
+		trace.Mark("killed")
 		if !e.waitMonitorGone(id, 30*time.Second) {
 			return fmt.Errorf("container %s: its monitor did not end after SIGKILL", id)
 		}
+		trace.Mark("monitor gone")
 		if h, err = e.lock(id); err != nil {
 			if IsNotFound(err) {
 				return nil // --rm removed it
@@ -467,11 +469,13 @@ func (h *handle) remove(volumes bool) error {
 		}
 	}
 	e.unprepare(c)
+	trace.Mark("network released")
 	if store, err := image.Open(e.DataRoot); err == nil {
 		if err := store.UnmountRootfs(c.ID, ""); err != nil {
 			return err
 		}
 	}
+	trace.Mark("writable layer removed")
 	gone := filepath.Join(e.dir, ".rm-"+c.ID)
 	if err := os.Rename(e.ctrDir(c.ID), gone); err != nil {
 		return err
