@@ -112,6 +112,7 @@ bench-network: $(BIN_DEP)
 # -p 80 until running, rm -f, and both with --network none (BENCH_ENGINE_N=).
 .PHONY: bench-engine
 bench-engine: $(BIN_DEP)
+	scripts/install-deps.sh bench
 	MYRUNC=$(MYRUNC_ABS) tests/bench/engine.sh
 
 # OCI_FILTER=REGEX picks tests by name. Exit 1 (some tests failed) is the
