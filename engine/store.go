@@ -40,6 +40,11 @@ func Open(dataRoot, runtimeRoot string) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	if runtimeRoot != "" {
+		if runtimeRoot, err = filepath.Abs(runtimeRoot); err != nil {
+			return nil, err
+		}
+	}
 	e := &Engine{DataRoot: abs, RuntimeRoot: runtimeRoot, dir: filepath.Join(abs, "containers")}
 	if err := os.MkdirAll(filepath.Join(e.dir, ".names"), 0o711); err != nil {
 		return nil, err

@@ -23,6 +23,9 @@ teardown() { teardown_engine; }
 	assert_output_contains "no-such-flag"
 	ctr -125 run --rm -m lots busybox true
 	assert_output_contains "invalid argument \"lots\""
+	# --rm with -d: the monitor removes it when it exits
+	rund --rm busybox sh -c 'sleep 0.2'
+	retry 10 sh -c "[ -z \"\$('$MRX' container ls -aq)\" ]"
 	ctr -0 ls -aq
 	[ -z "$output" ]
 	[ -z "$(ls "$DATA/image/rw")" ]
