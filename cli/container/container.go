@@ -3,13 +3,16 @@
 package container
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"os"
 
+	units "github.com/docker/go-units"
 	"github.com/urfave/cli/v2"
 	"golang.org/x/sys/unix"
 
+	"myrunc/cli/format"
 	"myrunc/engine"
 )
 
@@ -80,6 +83,12 @@ func exactArgs(c *cli.Context, n int) error {
 // eachArg runs fn for each NAME argument, printing the name on success as
 // Docker does; it fails (exit 1) if any failed.
 func eachArg(c *cli.Context, fn func(e *engine.Engine, ref string) error) error {
+	return forEach(c, func(e *engine.Engine, ref string) (string, error) { return ref, fn(e, ref) })
+}
+
+// forEach runs fn for each argument and prints what it returns; errors
+// are printed as they come, and make the command exit 1 at the end.
+func forEach(c *cli.Context, fn func(e *engine.Engine, ref string) (string, error)) error {
 	if err := needArgs(c, 1); err != nil {
 		return err
 	}
@@ -89,7 +98,7 @@ func eachArg(c *cli.Context, fn func(e *engine.Engine, ref string) error) error 
 	}
 	failed := false
 	for _, ref := range c.Args().Slice() {
-		err := fn(e, ref)
+		out, err := fn(e, ref)
 		if err == errSilent {
 			continue
 		}
@@ -98,12 +107,65 @@ func eachArg(c *cli.Context, fn func(e *engine.Engine, ref string) error) error 
 			failed = true
 			continue
 		}
-		fmt.Println(ref)
+		fmt.Println(out)
 	}
 	if failed {
 		return cli.Exit("", 1)
 	}
 	return nil
+}
+
+// withEngine makes an action that needs at least min arguments and the
+// engine; fn's errors exit 1 (or the code they carry).
+func withEngine(min int, fn func(c *cli.Context, e *engine.Engine) error) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		if err := needArgs(c, min); err != nil {
+			return err
+		}
+		e, err := openEngine(c)
+		if err != nil {
+			return fail(1, err)
+		}
+		if err := fn(c, e); err != nil {
+			var ec cli.ExitCoder
+			if errors.As(err, &ec) {
+				return err
+			}
+			return failFor(1, err)
+		}
+		return nil
+	}
+}
+
+// inspectAll prints what get finds for each argument as Docker's inspect
+// does (the found ones, then an error for the first one not found).
+func inspectAll(c *cli.Context, get func(string) (any, error)) error {
+	var values []any
+	var firstErr error
+	for _, ref := range c.Args().Slice() {
+		v, err := get(ref)
+		if err != nil {
+			firstErr = cmp.Or(firstErr, err)
+			continue
+		}
+		values = append(values, v)
+	}
+	if err := format.Inspect(os.Stdout, c.String("format"), values); err != nil {
+		return err
+	}
+	return firstErr
+}
+
+// printPruned is Docker's prune report.
+func printPruned(what string, names []string, space int64) {
+	if len(names) > 0 {
+		fmt.Printf("Deleted %s:\n", what)
+		for _, n := range names {
+			fmt.Println(n)
+		}
+		fmt.Println()
+	}
+	fmt.Printf("Total reclaimed space: %s\n", units.HumanSize(float64(space)))
 }
 
 // errSilent skips an argument without printing it or failing.

@@ -17,21 +17,11 @@ var topCommand = &cli.Command{
 	Name:      "top",
 	Usage:     "display the running processes of a container",
 	ArgsUsage: "CONTAINER [ps OPTIONS]",
-	Action: func(c *cli.Context) error {
-		if err := needArgs(c, 1); err != nil {
-			return err
-		}
-		e, err := openEngine(c)
-		if err != nil {
-			return fail(1, err)
-		}
+	Action: withEngine(1, func(c *cli.Context, e *engine.Engine) error {
 		out, err := e.Top(c.Args().First(), c.Args().Tail())
-		if err != nil {
-			return fail(1, err)
-		}
 		fmt.Print(out)
-		return nil
-	},
+		return err
+	}),
 }
 
 var statsCommand = &cli.Command{
@@ -114,19 +104,12 @@ var cpCommand = &cli.Command{
 		&cli.BoolFlag{Name: "archive", Aliases: []string{"a"}, Usage: "accepted for compatibility (owners are kept as copied by root)"},
 		&cli.BoolFlag{Name: "follow-link", Aliases: []string{"L"}, Usage: "accepted for compatibility"},
 	},
-	Action: func(c *cli.Context) error {
-		if err := exactArgs(c, 2); err != nil {
-			return err
+	Action: withEngine(2, func(c *cli.Context, e *engine.Engine) error {
+		if c.NArg() != 2 {
+			return exactArgs(c, 2)
 		}
-		e, err := openEngine(c)
-		if err != nil {
-			return fail(1, err)
-		}
-		if err := e.Copy(c.Args().Get(0), c.Args().Get(1)); err != nil {
-			return fail(1, err)
-		}
-		return nil
-	},
+		return e.Copy(c.Args().Get(0), c.Args().Get(1))
+	}),
 }
 
 var commitCommand = &cli.Command{
@@ -139,20 +122,12 @@ var commitCommand = &cli.Command{
 		&cli.StringFlag{Name: "author", Aliases: []string{"a"}, Usage: "author"},
 		&cli.BoolFlag{Name: "pause", Aliases: []string{"p"}, Value: true, Usage: "pause the container during commit"},
 	},
-	Action: func(c *cli.Context) error {
-		if err := needArgs(c, 1); err != nil {
-			return err
-		}
-		e, err := openEngine(c)
-		if err != nil {
-			return fail(1, err)
-		}
+	Action: withEngine(1, func(c *cli.Context, e *engine.Engine) error {
 		id, err := e.Commit(c.Args().Get(0), c.Args().Get(1), engine.CommitOptions{Changes: c.StringSlice("change"),
 			Message: c.String("message"), Author: c.String("author"), Pause: c.Bool("pause")})
-		if err != nil {
-			return fail(1, err)
+		if err == nil {
+			fmt.Println(id)
 		}
-		fmt.Println(id)
-		return nil
-	},
+		return err
+	}),
 }

@@ -83,34 +83,15 @@ var inspectCommand = &cli.Command{
 		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Usage: "format output using a Go template or json"},
 		&cli.BoolFlag{Name: "size", Aliases: []string{"s"}, Usage: "accepted for compatibility"},
 	},
-	Action: func(c *cli.Context) error {
-		if err := needArgs(c, 1); err != nil {
-			return err
-		}
-		e, err := openEngine(c)
-		if err != nil {
-			return fail(1, err)
-		}
-		var values []any
-		var firstErr error
-		for _, ref := range c.Args().Slice() {
+	Action: withEngine(1, func(c *cli.Context, e *engine.Engine) error {
+		return inspectAll(c, func(ref string) (any, error) {
 			ct, err := e.Get(ref)
 			if err != nil {
-				if firstErr == nil {
-					firstErr = err
-				}
-				continue
+				return nil, err
 			}
-			values = append(values, e.Inspect(ct))
-		}
-		if err := format.Inspect(os.Stdout, c.String("format"), values); err != nil {
-			return fail(1, err)
-		}
-		if firstErr != nil {
-			return fail(1, firstErr)
-		}
-		return nil
-	},
+			return e.Inspect(ct), nil
+		})
+	}),
 }
 
 var logsCommand = &cli.Command{

@@ -2,9 +2,8 @@ package container
 
 import (
 	"fmt"
-	"os"
+	"strconv"
 
-	units "github.com/docker/go-units"
 	"github.com/urfave/cli/v2"
 
 	"myrunc/engine"
@@ -19,39 +18,22 @@ var startCommand = &cli.Command{
 		&cli.BoolFlag{Name: "interactive", Aliases: []string{"i"}, Usage: "attach container's STDIN"},
 	},
 	Action: func(c *cli.Context) error {
-		if err := needArgs(c, 1); err != nil {
-			return err
+		if !c.Bool("attach") && !c.Bool("interactive") {
+			return eachArg(c, func(e *engine.Engine, ref string) error { _, _, err := e.Start(ref, false); return err })
 		}
-		e, err := openEngine(c)
-		if err != nil {
-			return fail(1, err)
-		}
-		if c.Bool("attach") || c.Bool("interactive") {
+		return withEngine(1, func(c *cli.Context, e *engine.Engine) error {
 			if c.NArg() > 1 {
-				return fail(1, fmt.Errorf("you cannot start and attach multiple containers at once"))
+				return fmt.Errorf("you cannot start and attach multiple containers at once")
 			}
 			ct, err := e.Get(c.Args().First())
 			if err != nil {
-				return fail(1, err)
+				return err
 			}
 			if ct.State.Running() {
-				return fail(1, fmt.Errorf("container %s is already running: attaching to a running container is not supported", ct.Name))
+				return fmt.Errorf("container %s is already running: attaching to a running container is not supported", ct.Name)
 			}
 			return attachRun(e, ct.ID, ct.Config.Tty, c.Bool("interactive") && ct.Config.OpenStdin, ct.HostConfig.AutoRemove)
-		}
-		failed := false
-		for _, ref := range c.Args().Slice() {
-			if _, _, err := e.Start(ref, false); err != nil {
-				fmt.Fprintln(os.Stderr, "myrunc:", err)
-				failed = true
-				continue
-			}
-			fmt.Println(ref)
-		}
-		if failed {
-			return cli.Exit("", 1)
-		}
-		return nil
+		})(c)
 	},
 }
 
@@ -120,27 +102,10 @@ var waitCommand = &cli.Command{
 	Usage:     "block until one or more containers stop, then print their exit codes",
 	ArgsUsage: "CONTAINER [CONTAINER...]",
 	Action: func(c *cli.Context) error {
-		if err := needArgs(c, 1); err != nil {
-			return err
-		}
-		e, err := openEngine(c)
-		if err != nil {
-			return fail(1, err)
-		}
-		failed := false
-		for _, ref := range c.Args().Slice() {
+		return forEach(c, func(e *engine.Engine, ref string) (string, error) {
 			code, err := e.Wait(ref)
-			if err != nil {
-				fmt.Fprintln(os.Stderr, "myrunc:", err)
-				failed = true
-				continue
-			}
-			fmt.Println(code)
-		}
-		if failed {
-			return cli.Exit("", 1)
-		}
-		return nil
+			return strconv.Itoa(code), err
+		})
 	},
 }
 
@@ -166,19 +131,12 @@ var renameCommand = &cli.Command{
 	Name:      "rename",
 	Usage:     "rename a container",
 	ArgsUsage: "CONTAINER NEW_NAME",
-	Action: func(c *cli.Context) error {
-		if err := exactArgs(c, 2); err != nil {
-			return err
+	Action: withEngine(2, func(c *cli.Context, e *engine.Engine) error {
+		if c.NArg() != 2 {
+			return exactArgs(c, 2)
 		}
-		e, err := openEngine(c)
-		if err != nil {
-			return fail(1, err)
-		}
-		if err := e.Rename(c.Args().Get(0), c.Args().Get(1)); err != nil {
-			return fail(1, err)
-		}
-		return nil
-	},
+		return e.Rename(c.Args().Get(0), c.Args().Get(1))
+	}),
 }
 
 var pruneCommand = &cli.Command{
@@ -197,14 +155,7 @@ var pruneCommand = &cli.Command{
 			return nil
 		}
 		ids, space, err := e.Prune(c.StringSlice("filter"))
-		if len(ids) > 0 {
-			fmt.Println("Deleted Containers:")
-			for _, id := range ids {
-				fmt.Println(id)
-			}
-			fmt.Println()
-		}
-		fmt.Printf("Total reclaimed space: %s\n", units.HumanSize(float64(space)))
+		printPruned("Containers", ids, space)
 		if err != nil {
 			return fail(1, err)
 		}

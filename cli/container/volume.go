@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"os"
 
-	units "github.com/docker/go-units"
 	"github.com/urfave/cli/v2"
 
 	"myrunc/cli/format"
+	"myrunc/engine"
 )
 
 // VolumeCommand is the `volume` command group.
@@ -101,34 +101,9 @@ var volumeInspectCommand = &cli.Command{
 	Usage:     "display detailed information on one or more volumes",
 	ArgsUsage: "VOLUME [VOLUME...]",
 	Flags:     []cli.Flag{&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Usage: "format output using a Go template"}},
-	Action: func(c *cli.Context) error {
-		if err := needArgs(c, 1); err != nil {
-			return err
-		}
-		e, err := openEngine(c)
-		if err != nil {
-			return fail(1, err)
-		}
-		var values []any
-		var firstErr error
-		for _, name := range c.Args().Slice() {
-			v, err := e.VolumeInspect(name)
-			if err != nil {
-				if firstErr == nil {
-					firstErr = err
-				}
-				continue
-			}
-			values = append(values, v)
-		}
-		if err := format.Inspect(os.Stdout, c.String("format"), values); err != nil {
-			return fail(1, err)
-		}
-		if firstErr != nil {
-			return fail(1, firstErr)
-		}
-		return nil
-	},
+	Action: withEngine(1, func(c *cli.Context, e *engine.Engine) error {
+		return inspectAll(c, func(name string) (any, error) { return e.VolumeInspect(name) })
+	}),
 }
 
 var volumeRmCommand = &cli.Command{
@@ -138,26 +113,7 @@ var volumeRmCommand = &cli.Command{
 	ArgsUsage: "[OPTIONS] VOLUME [VOLUME...]",
 	Flags:     []cli.Flag{&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "do not fail on a missing volume"}},
 	Action: func(c *cli.Context) error {
-		if err := needArgs(c, 1); err != nil {
-			return err
-		}
-		e, err := openEngine(c)
-		if err != nil {
-			return fail(1, err)
-		}
-		failed := false
-		for _, name := range c.Args().Slice() {
-			if err := e.VolumeRemove(name, c.Bool("force")); err != nil {
-				fmt.Fprintln(os.Stderr, "myrunc:", err)
-				failed = true
-				continue
-			}
-			fmt.Println(name)
-		}
-		if failed {
-			return cli.Exit("", 1)
-		}
-		return nil
+		return eachArg(c, func(e *engine.Engine, name string) error { return e.VolumeRemove(name, c.Bool("force")) })
 	},
 }
 
@@ -177,14 +133,7 @@ var volumePruneCommand = &cli.Command{
 			return nil
 		}
 		names, space, err := e.VolumePrune(c.Bool("all"))
-		if len(names) > 0 {
-			fmt.Println("Deleted Volumes:")
-			for _, n := range names {
-				fmt.Println(n)
-			}
-			fmt.Println()
-		}
-		fmt.Printf("Total reclaimed space: %s\n", units.HumanSize(float64(space)))
+		printPruned("Volumes", names, space)
 		if err != nil {
 			return fail(1, err)
 		}
