@@ -17,6 +17,7 @@ import (
 	"myrunc/image"
 	"myrunc/internal/trace"
 	"myrunc/libcontainer"
+	"myrunc/network"
 )
 
 // Create makes a container record from an image and the flags: the
@@ -396,7 +397,8 @@ func (e *Engine) Rename(ref, name string) error {
 		return err
 	}
 	e.releaseName(old, c.ID)
-	return nil
+	// peers on user networks know it by name
+	return network.Rename(e.DataRoot, c.ID, name)
 }
 
 // Remove removes a container: with force a running one is killed first;

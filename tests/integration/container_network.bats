@@ -68,10 +68,14 @@ web() {
 	web late --network app
 	ctr -0 exec client wget -qO- http://late/
 	[ "$output" = late ]
+	# a rename is seen by the peers
+	ctr -0 rename late renamed
+	ctr -0 exec client wget -qO- http://renamed/
+	[ "$output" = late ]
 	[[ $(field db '{{.NetworkSettings.Networks.app.IPAddress}}') =~ ^[0-9.]+$ ]]
 	ctr -125 run --rm --network nosuch busybox true
 	assert_output_contains "network nosuch not found"
-	ctr -0 rm -f db client late
+	ctr -0 rm -f db client renamed
 	run MR network rm app
 	[ "$status" = 0 ]
 }
