@@ -14,6 +14,8 @@ import (
 	"golang.org/x/sys/unix"
 
 	"myrunc/image"
+	"myrunc/internal/atomicfile"
+	"myrunc/internal/fastjson"
 	"myrunc/internal/trace"
 	"myrunc/libcontainer"
 	"myrunc/network"
@@ -86,20 +88,15 @@ func (e *Engine) prepareBundle(c *Container) (_ *specs.Spec, err error) {
 	if err := spec.Validate(s); err != nil {
 		return nil, err
 	}
-	// written beside, then renamed over the old one: the network store
-	// reads it to tell a live container (its hooks) from a gone one
-	tmp := filepath.Join(e.bundleDir(c.ID), ".new")
-	os.RemoveAll(tmp)
-	if err := os.Mkdir(tmp, 0o700); err != nil {
+	// replaced by rename: the network store reads it to tell a live
+	// container (its hooks) from a gone one
+	data, err := fastjson.Marshal(s)
+	if err != nil {
 		return nil, err
 	}
-	if err := spec.Write(tmp, s); err != nil {
+	if err := atomicfile.Write(filepath.Join(e.bundleDir(c.ID), spec.ConfigName), data, 0o600); err != nil {
 		return nil, err
 	}
-	if err := os.Rename(filepath.Join(tmp, "config.json"), filepath.Join(e.bundleDir(c.ID), "config.json")); err != nil {
-		return nil, err
-	}
-	os.Remove(tmp)
 	return s, nil
 }
 
