@@ -127,8 +127,14 @@ func (e *Engine) ids() ([]string, error) {
 	}
 	var out []string
 	for _, d := range entries {
-		if d.IsDir() && isID(d.Name()) && e.exists(d.Name()) {
-			out = append(out, d.Name())
+		switch name := d.Name(); {
+		case !d.IsDir():
+		case isID(name) && e.exists(name):
+			out = append(out, name)
+		case strings.HasPrefix(name, ".rm-"), isID(name) && !e.ownerExists(name):
+			// an rm killed after its rename, or a create killed before
+			// its record: nothing refers to them any more
+			os.RemoveAll(filepath.Join(e.dir, name))
 		}
 	}
 	return out, nil

@@ -204,6 +204,11 @@ teardown() { teardown_engine; }
 		ctr -0 rm -f "c$delay"
 	done
 	[ -z "$(ls "$ROOT")" ]
+	# what a killed rm or create leaves is cleaned up by the next ls
+	mkdir "$DATA/containers/.rm-$(rand_hex 64)" "$DATA/containers/$(rand_hex 64)"
+	touch -d '2 minutes ago' "$DATA"/containers/[0-9a-f]*
+	ctr -0 ls -a
+	[ -z "$(ls -A "$DATA/containers" | grep -v '^\.names$')" ]
 }
 
 @test "restart policies: on-failure:N stops after N restarts, always restarts until stop, no by default" {
