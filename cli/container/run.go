@@ -5,7 +5,8 @@ import (
 	"os"
 	"os/signal"
 
-	"github.com/containerd/console"
+	"myrunc/libcontainer/console"
+
 	"github.com/urfave/cli/v2"
 	"golang.org/x/sys/unix"
 
@@ -141,19 +142,17 @@ func attachRun(e *engine.Engine, id string, tty, interactive, rm bool) error {
 		signal.Notify(sigs, signals.Forwarded...)
 		defer signal.Stop(sigs)
 	}
-	var cur console.Console
+	var term *console.Terminal
 	if tty && interactive {
-		if cc, err := console.ConsoleFromFile(os.Stdin); err == nil {
-			if err := cc.SetRaw(); err == nil {
-				cur = cc
-				defer cc.Reset()
-			}
+		if t, ok, err := console.MakeRaw(); err == nil && ok {
+			term = t
+			defer term.Reset()
 		}
 	}
 	_, a, err := e.Start(id, true)
 	if err != nil {
-		if cur != nil {
-			cur.Reset()
+		if term != nil {
+			term.Reset()
 		}
 		if rm {
 			e.Remove(id, true, true)
@@ -161,21 +160,8 @@ func attachRun(e *engine.Engine, id string, tty, interactive, rm bool) error {
 		return failFor(125, err)
 	}
 	defer a.Close()
-	if cur != nil {
-		resize := func() {
-			if ws, err := cur.Size(); err == nil {
-				a.Resize(ws.Height, ws.Width)
-			}
-		}
-		resize()
-		winch := make(chan os.Signal, 1)
-		signal.Notify(winch, unix.SIGWINCH)
-		defer signal.Stop(winch)
-		go func() {
-			for range winch {
-				resize()
-			}
-		}()
+	if term != nil {
+		term.FollowSize(a.Resize)
 	}
 	if interactive {
 		go a.SendStdin(os.Stdin)
