@@ -10,9 +10,6 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/urfave/cli/v2"
 
-	containercli "myrunc/cli/container"
-	imagecli "myrunc/cli/image"
-	networkcli "myrunc/cli/network"
 	"myrunc/internal/tinyinit"
 	"myrunc/internal/trace"
 )
@@ -66,13 +63,11 @@ func newApp() *cli.App {
 				Usage: "engine data: images, layers, volumes, container records, networks"},
 		},
 		Before: setupLogging,
-		Commands: []*cli.Command{
+		Commands: append([]*cli.Command{
 			specCommand, createCommand, startCommand, runCommand, stateCommand,
 			listCommand, killCommand, deleteCommand, execCommand, psCommand, pauseCommand, resumeCommand,
 			updateCommand, eventsCommand, featuresCommand,
-			containercli.Command, containercli.VolumeCommand, imagecli.Command,
-			networkcli.Command, checkCommand,
-		},
+		}, engineCommands()...),
 		ExitErrHandler: func(*cli.Context, error) {},
 		// errors are printed once, by reportError
 		HideHelpCommand: true,

@@ -125,10 +125,9 @@ func (e *Engine) Start(ref string, attach bool) (*Container, *Attached, error) {
 // spawnMonitor starts `myrunc container monitor ID` in its own session
 // and waits for its word that the container runs.
 func (e *Engine) spawnMonitor(c *Container, attach bool) (*Attached, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return nil, err
-	}
+	// this program itself (the engine program, wherever it runs from);
+	// it inherits MYRUNC_SELF_EXE, the user's myrunc, for what it writes
+	const exe = "/proc/self/exe"
 	statusR, statusW, err := os.Pipe()
 	if err != nil {
 		return nil, err

@@ -16,6 +16,7 @@ import (
 	"myrunc/image"
 	"myrunc/internal/atomicfile"
 	"myrunc/internal/fastjson"
+	"myrunc/internal/selfexe"
 	"myrunc/internal/trace"
 	"myrunc/libcontainer"
 	"myrunc/network"
@@ -58,7 +59,9 @@ func (e *Engine) prepareBundle(c *Container) (_ *specs.Spec, err error) {
 	if err := checkBinds(c); err != nil {
 		return nil, err
 	}
-	exe, err := os.Executable()
+	// the user's myrunc, not the engine program's copy: --init mounts it,
+	// the network hooks in the bundle run it
+	exe, err := selfexe.Path()
 	if err != nil {
 		return nil, err
 	}

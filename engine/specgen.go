@@ -49,6 +49,8 @@ func specFor(c *Container, rootfs, exe string) (*specs.Spec, error) {
 	env = append(env, "HOSTNAME="+c.Config.Hostname)
 	if c.Config.Tty {
 		env = append(env, "TERM=xterm")
+	} else {
+		env = append(env, "TERM") // the default spec's: only a terminal has one
 	}
 	hostname := c.Config.Hostname
 	caps, err := capabilities(c.HostConfig)

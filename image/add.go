@@ -31,18 +31,9 @@ type newImage struct {
 
 // add puts an image in the store: blobs, layers (in parallel, each once),
 // then the manifest, then the index record. Until that last rename the
-// image does not exist; on failure what it wrote is removed by GC.
+// image does not exist. The caller holds an operation (startOp) and
+// cleans up after a failure (endOp).
 func (s *Store) add(ni *newImage, rep Reporter) (rec *Record, err error) {
-	op, err := s.beginOp()
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		op.Close()
-		if err != nil {
-			s.GC(false) // leftovers go now, unless another command is busy
-		}
-	}()
 	cfg, err := decodeConfig(ni.ConfigRaw)
 	if err != nil {
 		return nil, err

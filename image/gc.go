@@ -2,6 +2,7 @@ package image
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,7 +57,9 @@ func (s *Store) referenced() (blobs, chains map[string]bool, err error) {
 	for _, r := range ix.Images {
 		img, err := s.load(r)
 		if err != nil {
-			continue // a broken image keeps nothing; rm removes its record
+			// deleting its layers on a read error would be for good:
+			// collect nothing until `image rm` drops the record
+			return nil, nil, fmt.Errorf("image %s: %w (garbage collection skipped)", r.ID, err)
 		}
 		blobs[img.ManifestDigest.Hex] = true
 		blobs[img.Manifest.Config.Digest.Hex] = true

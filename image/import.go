@@ -12,7 +12,7 @@ import (
 // Import makes a one-layer image from a root filesystem tarball (plain,
 // gzip or zstd), with config changes (Dockerfile instructions), named
 // tag (full name; may be empty). source names the input in the history.
-func (s *Store) Import(r io.Reader, source string, changes []string, tag string) (*Record, error) {
+func (s *Store) Import(r io.Reader, source string, changes []string, tag string) (_ *Record, err error) {
 	var cfg v1.Config
 	cfg.Env = []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}
 	for _, ch := range changes {
@@ -20,6 +20,11 @@ func (s *Store) Import(r io.Reader, source string, changes []string, tag string)
 			return nil, err
 		}
 	}
+	op, err := s.startOp()
+	if err != nil {
+		return nil, err
+	}
+	defer func() { s.endOp(op, err) }()
 	// the config needs the layer's diff ID: read the input once to a
 	// file under tmp/, hashing its tar, then add it from there
 	blob, err := os.CreateTemp(s.path("tmp"), "import-")

@@ -21,7 +21,12 @@ type Loaded struct {
 
 // Load adds the images of a `docker save` tar or an OCI layout tar. A file
 // that cannot seek (a pipe) is copied under tmp/ first.
-func (s *Store) Load(f *os.File, rep Reporter) ([]Loaded, error) {
+func (s *Store) Load(f *os.File, rep Reporter) (_ []Loaded, err error) {
+	op, err := s.startOp()
+	if err != nil {
+		return nil, err
+	}
+	defer func() { s.endOp(op, err) }()
 	if _, err := f.Seek(0, io.SeekCurrent); err != nil {
 		spool, err := s.spool(f)
 		if err != nil {

@@ -45,6 +45,23 @@ func (s *Store) beginOp() (*os.File, error) {
 	return flock(s.path("gc.lock"), unix.LOCK_SH)
 }
 
+// startOp begins a command that adds to the store: first whatever an
+// earlier failed or killed one left goes (unless others are busy), then
+// the operation's shared lock (release by closing it).
+func (s *Store) startOp() (*os.File, error) {
+	s.GC(false)
+	return s.beginOp()
+}
+
+// endOp releases an operation's lock; after a failure it removes what the
+// operation left (unless other commands are busy: the next one does).
+func (s *Store) endOp(op *os.File, err error) {
+	op.Close()
+	if err != nil {
+		s.GC(false)
+	}
+}
+
 // lockLayer makes concurrent pulls of one layer unpack it once.
 func (s *Store) lockLayer(hex string) (*os.File, error) {
 	return flock(s.path("locks", hex), unix.LOCK_EX)

@@ -109,11 +109,16 @@ type PullResult struct {
 // decompression into the unpacker, the blob kept beside. A layer whose
 // download breaks is fetched again (3 tries); a pull that fails leaves
 // nothing behind.
-func (s *Store) Pull(ctx context.Context, ref string, o RemoteOptions) (*PullResult, error) {
+func (s *Store) Pull(ctx context.Context, ref string, o RemoteOptions) (_ *PullResult, err error) {
 	r, err := o.parseRemote(ref)
 	if err != nil {
 		return nil, err
 	}
+	op, err := s.startOp()
+	if err != nil {
+		return nil, err
+	}
+	defer func() { s.endOp(op, err) }()
 	opts, err := o.remoteOpts(ctx, r)
 	if err != nil {
 		return nil, err

@@ -215,3 +215,26 @@ func TestFindAndNames(t *testing.T) {
 		t.Error("familiar names")
 	}
 }
+
+func TestGCKeepsEverythingWhenAnImageIsUnreadable(t *testing.T) {
+	needRoot(t)
+	s, _ := Open(t.TempDir())
+	if _, err := loadBytes(t, s, dockerArchive(t, "x:1", layerTar(map[string]string{"f": "x"}))); err != nil {
+		t.Fatal(err)
+	}
+	img, _ := s.Get("x:1")
+	os.Rename(s.blobPath(img.ManifestDigest), s.blobPath(img.ManifestDigest)+".away")
+	if err := s.GC(true); err == nil {
+		t.Fatal("GC ran with an unreadable image")
+	}
+	if n := len(entries(t, s.path("layers"))); n != 1 {
+		t.Fatalf("%d layers left, want 1", n)
+	}
+	if _, err := s.Remove("x:1", false); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(s.blobPath(img.ManifestDigest) + ".away")
+	if n := len(entries(t, s.path("layers"))); n != 0 {
+		t.Fatalf("%d layers after rm", n)
+	}
+}

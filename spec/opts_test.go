@@ -1,6 +1,10 @@
 package spec
 
 import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -31,5 +35,27 @@ func TestOpts(t *testing.T) {
 	}
 	if err := Validate(s); err != nil {
 		t.Errorf("the result does not validate: %v", err)
+	}
+}
+
+func TestWriteCompactLoadsBack(t *testing.T) {
+	dir := t.TempDir()
+	os.Mkdir(filepath.Join(dir, "rootfs"), 0o755)
+	s := Default()
+	if err := Apply(s, WithArgs("echo", "hi"), WithRoot("rootfs", false)); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteCompact(dir, s); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteCompact(dir, s); !errors.Is(err, fs.ErrExist) {
+		t.Fatalf("second write: %v", err)
+	}
+	got, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.Process.Args, []string{"echo", "hi"}) {
+		t.Fatalf("args %v", got.Process.Args)
 	}
 }

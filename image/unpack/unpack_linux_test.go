@@ -177,6 +177,8 @@ func TestApplyReplaces(t *testing.T) {
 	_, root, err := applyIn(t, tarOf(t,
 		dir("a/"), file("a/x", "1"), file("a", "now a file"), symlink("b", "a"), dir("b/"), file("b/y", "2"),
 		file("f", "old"), file("f", "new"),
+		file("x", "file first"), dir("x/"), file("x/y", "in dir"),
+		file("h", "linked"), hardlink("h2", "h"), file("h", "replaced"),
 	))
 	if err != nil {
 		t.Fatal(err)
@@ -189,6 +191,14 @@ func TestApplyReplaces(t *testing.T) {
 	}
 	if c, _ := os.ReadFile(filepath.Join(root, "f")); string(c) != "new" {
 		t.Errorf("f: %q", c)
+	}
+	if c, _ := os.ReadFile(filepath.Join(root, "x/y")); string(c) != "in dir" {
+		t.Errorf("x/y: %q", c)
+	}
+	h, _ := os.ReadFile(filepath.Join(root, "h"))
+	h2, _ := os.ReadFile(filepath.Join(root, "h2"))
+	if string(h) != "replaced" || string(h2) != "linked" {
+		t.Errorf("h %q h2 %q", h, h2)
 	}
 }
 

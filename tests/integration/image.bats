@@ -165,3 +165,64 @@ teardown() { teardown_test; }
 	ctr -0 run --rm many:1 sh -c 'ls /layers | wc -l; cat /layers/120'
 	[ "$output" = "$(printf '119\n120')" ]
 }
+
+@test "an image umoci made (whiteouts, hard links, symlinks, a device node, setuid) loads and runs" {
+	command -v umoci >/dev/null || skip "umoci not installed"
+	local l="$TEST_DIR/layout" b="$TEST_DIR/b"
+	local r="$b/rootfs"
+	umoci init --layout "$l"
+	umoci new --image "$l:t"
+	umoci unpack --image "$l:t" "$b" >/dev/null
+	mkdir -p "$r/bin" "$r/etc" "$r/data"
+	cp "$BUSYBOX" "$r/bin/busybox"
+	ln -s busybox "$r/bin/sh"
+	cp "$BUSYBOX" "$r/bin/suid"
+	chmod 4755 "$r/bin/suid"
+	echo 'root:x:0:0:root:/root:/bin/sh' >"$r/etc/passwd"
+	echo gone >"$r/data/gone"
+	echo keep >"$r/data/keep"
+	ln "$r/data/keep" "$r/data/hard"
+	mknod "$r/data/null" c 1 3
+	umoci repack --image "$l:t" "$b"
+	rm "$r/data/gone"
+	umoci repack --image "$l:t" "$b"
+	umoci config --image "$l:t" --config.cmd sh
+	tar -C "$l" -cf "$TEST_DIR/umoci.tar" .
+	img -0 load -i "$TEST_DIR/umoci.tar"
+	[[ $output =~ ^Loaded\ image\ ID:\ (sha256:[0-9a-f]{64})$ ]]
+	local id=${BASH_REMATCH[1]}
+	ctr -0 run --rm "$id" sh -c 'ls /data; stat -c "%h %a" /data/keep /bin/suid; stat -c "%t,%T %F" /data/null; readlink /bin/sh'
+	[ "$output" = "$(printf 'hard\nkeep\nnull\n2 644\n1 4755\n1,3 character special file\nbusybox')" ]
+}
+
+@test "loads at once store each layer once and all succeed" {
+	mkimage bb.tar --format docker-archive --tag bb:1 --layers 4
+	local pids=() p
+	for _ in 1 2 3; do
+		"$MYRUNC" --data-root "$DATA" image load -q -i "$TEST_DIR/bb.tar" 3>&- &
+		pids+=($!)
+	done
+	for p in "${pids[@]}"; do wait "$p"; done
+	[ "$(ls "$DATA/image/layers" | wc -l)" -eq 4 ]
+	img -0 ls -q
+	[ "${#lines[@]}" -eq 1 ]
+	assert_store_clean
+}
+
+@test "a killed load leaves no image; the next load removes what it left" {
+	mkimage bb.tar --format docker-archive --tag bb:1
+	mkfifo "$TEST_DIR/in"
+	"$MYRUNC" --data-root "$DATA" image load -q -i "$TEST_DIR/in" 3>&- &
+	local pid=$!
+	exec 5>"$TEST_DIR/in"
+	head -c 500000 "$TEST_DIR/bb.tar" >&5
+	retry 10 test -n "$(ls -A "$DATA/image/tmp")"
+	kill -9 "$pid"
+	wait "$pid" || true
+	exec 5>&-
+	img -0 ls -q
+	[ -z "$output" ]
+	[ -n "$(ls -A "$DATA/image/tmp")" ]
+	img -0 load -i "$TEST_DIR/bb.tar"
+	assert_store_clean
+}
