@@ -297,8 +297,8 @@ func (m *monitor) runOnce(first bool) (code int, oom bool, err error) {
 	m.mu.Unlock()
 	m.closeStdin()
 	trace.Mark("drained")
+	// the network is detached by the next run's Attach, or released by finish
 	ct.Delete(true)
-	network.Detach(m.e.DataRoot, c.ID)
 	trace.Mark("deleted")
 	return code, oom, nil
 }

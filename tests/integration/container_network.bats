@@ -42,6 +42,18 @@ web() {
 	[ "$(cat "$TEST_DIR/page2")" = w2 ]
 }
 
+@test "a container restarted by its policy keeps its published port" {
+	web rp -p 8082:80 --restart always
+	retry 5 in_lab wget -qO /dev/null http://127.0.0.1:8082/
+	pid=$(field rp '{{.State.Pid}}')
+	kill -9 "$pid"
+	retry 10 _field_is rp '{{.RestartCount}}' 1
+	wait_status rp running
+	retry 10 in_lab wget -qO "$TEST_DIR/page" http://127.0.0.1:8082/
+	[ "$(cat "$TEST_DIR/page")" = rp ]
+	[ "$(field rp '{{.State.Pid}}')" != "$pid" ]
+}
+
 @test "-P publishes the exposed ports on free host ports; -p with no host port too" {
 	ctr -0 run --name img -d busybox true
 	ctr -0 commit -c 'EXPOSE 80' img exposing:1
