@@ -175,100 +175,121 @@ func (m *monitor) failStart(code int, err error) {
 	m.sendExit(code)
 }
 
+// runIO is one run's stdio: pipes (or the pty master) pumped into the
+// log and the attached CLI.
+type runIO struct {
+	m                        *monitor
+	pumps                    sync.WaitGroup
+	closeAfterStart, readers []*os.File
+	splitters                []*lineSplitter
+}
+
+// newRunIO makes the run's pipes and sets them in opts (a tty gets its
+// pty from the runtime instead; see addConsole).
+func (m *monitor) newRunIO(opts *libcontainer.CreateOpts) (*runIO, error) {
+	io := &runIO{m: m}
+	if m.c.Config.Tty {
+		return io, nil
+	}
+	for i, stream := range []string{"stdout", "stderr"} {
+		r, w, err := os.Pipe()
+		if err != nil {
+			io.close()
+			return nil, err
+		}
+		if i == 0 {
+			opts.Stdout = w
+		} else {
+			opts.Stderr = w
+		}
+		io.closeAfterStart = append(io.closeAfterStart, w)
+		io.pump(r, stream, byte(i+1))
+	}
+	if m.c.Config.OpenStdin {
+		r, w, err := os.Pipe()
+		if err != nil {
+			io.close()
+			return nil, err
+		}
+		opts.Stdin = r
+		io.closeAfterStart = append(io.closeAfterStart, r)
+		m.setStdin(w, nil)
+	}
+	return io, nil
+}
+
+func (io *runIO) pump(r *os.File, stream string, kind byte) {
+	io.readers = append(io.readers, r)
+	sp := &lineSplitter{log: io.m.log, stream: stream}
+	io.splitters = append(io.splitters, sp)
+	io.pumps.Add(1)
+	go io.m.pump(r, sp, kind, &io.pumps)
+}
+
+// addConsole pumps the pty master the runtime kept for a tty.
+func (io *runIO) addConsole(master *os.File) {
+	cons, err := console.ConsoleFromFile(master)
+	if err != nil {
+		io.readers = append(io.readers, master)
+		return
+	}
+	io.m.setStdin(master, cons)
+	io.pump(master, "stdout", frameStdout)
+}
+
+// started drops our copies of the container's ends of the pipes, so the
+// output ends when the container's processes are gone.
+func (io *runIO) started() {
+	for _, f := range io.closeAfterStart {
+		f.Close()
+	}
+	io.closeAfterStart = nil
+}
+
+// drain waits (a while) for the output to end and logs what was left.
+func (io *runIO) drain() {
+	drained := make(chan struct{})
+	go func() { io.pumps.Wait(); close(drained) }()
+	select {
+	case <-drained:
+	case <-time.After(2 * time.Second):
+	}
+	for _, sp := range io.splitters {
+		sp.flush()
+	}
+}
+
+func (io *runIO) close() {
+	io.started()
+	for _, f := range io.readers {
+		f.Close()
+	}
+}
+
 // runOnce creates and starts the container, waits for its end and
 // deletes it; it returns the exit code and whether the OOM killer struck.
 func (m *monitor) runOnce(first bool) (code int, oom bool, err error) {
 	c := m.c
-	tty := c.Config.Tty
 	null, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
 	if err != nil {
 		return 125, false, err
 	}
 	defer null.Close()
 	opts := &libcontainer.CreateOpts{Bundle: m.e.bundleDir(c.ID), Spec: m.spec, Stdin: null, Stdout: null,
-		Stderr: null, AttachConsole: tty}
-	var pumps sync.WaitGroup
-	var closeAfterStart, readers []*os.File
-	var splitters []*lineSplitter
-	if !tty {
-		for i, stream := range []string{"stdout", "stderr"} {
-			r, w, err := os.Pipe()
-			if err != nil {
-				return 125, false, err
-			}
-			if i == 0 {
-				opts.Stdout = w
-			} else {
-				opts.Stderr = w
-			}
-			closeAfterStart = append(closeAfterStart, w)
-			readers = append(readers, r)
-			sp := &lineSplitter{log: m.log, stream: stream}
-			splitters = append(splitters, sp)
-			pumps.Add(1)
-			go m.pump(r, sp, byte(i+1), &pumps)
-		}
-		if c.Config.OpenStdin {
-			r, w, err := os.Pipe()
-			if err != nil {
-				return 125, false, err
-			}
-			opts.Stdin = r
-			closeAfterStart = append(closeAfterStart, r)
-			m.setStdin(w, nil)
-		}
+		Stderr: null, AttachConsole: c.Config.Tty}
+	rio, err := m.newRunIO(opts)
+	if err != nil {
+		return 125, false, err
 	}
-	defer func() {
-		for _, f := range closeAfterStart {
-			f.Close()
-		}
-		for _, f := range readers {
-			f.Close()
-		}
-	}()
+	defer rio.close()
 	// a restart makes the runtime's container again
 	if old, lerr := libcontainer.Load(c.RuntimeRoot, c.ID); lerr == nil {
 		old.Delete(true)
 	}
-	ct, err := libcontainer.Create(c.RuntimeRoot, c.ID, opts)
+	ct, err := m.createStarted(opts, rio, first)
 	if err != nil {
 		m.closeStdin()
 		return startCode(err), false, err
-	}
-	trace.Mark("created")
-	if err := network.Attach(m.e.DataRoot, c.ID, ct.InitPid()); err != nil {
-		ct.Delete(true)
-		m.closeStdin()
-		return 125, false, err
-	}
-	trace.Mark("network attached")
-	if master := ct.Console(); master != nil {
-		cons, cerr := console.ConsoleFromFile(master)
-		readers = append(readers, master)
-		if cerr == nil {
-			m.setStdin(master, cons)
-			sp := &lineSplitter{log: m.log, stream: "stdout"}
-			splitters = append(splitters, sp)
-			pumps.Add(1)
-			go m.pump(master, sp, frameStdout, &pumps)
-		}
-	}
-	if err := ct.Start(); err != nil {
-		ct.Delete(true)
-		network.Detach(m.e.DataRoot, c.ID)
-		m.closeStdin()
-		return startCode(err), false, err
-	}
-	for _, f := range closeAfterStart {
-		f.Close()
-	}
-	closeAfterStart = nil
-	m.mu.Lock()
-	m.ct = ct
-	m.mu.Unlock()
-	if err := m.markRunning(first, ct.InitPid()); err != nil {
-		ct.Delete(true)
-		return 125, false, err
 	}
 	trace.Mark("running")
 	code, werr := ct.Wait()
@@ -276,16 +297,7 @@ func (m *monitor) runOnce(first bool) (code int, oom bool, err error) {
 	if werr != nil {
 		code = 255
 	}
-	// the output drains once every holder of the pipes is gone
-	drained := make(chan struct{})
-	go func() { pumps.Wait(); close(drained) }()
-	select {
-	case <-drained:
-	case <-time.After(2 * time.Second):
-	}
-	for _, sp := range splitters {
-		sp.flush()
-	}
+	rio.drain()
 	// the cgroup outlives the init until Delete: its OOM kill count is there
 	if mgr, lerr := cgroups.Load(ct.State().CgroupPath); lerr == nil {
 		if st, serr := mgr.Stats(); serr == nil && st.OOMKills > 0 {
@@ -301,6 +313,39 @@ func (m *monitor) runOnce(first bool) (code int, oom bool, err error) {
 	ct.Delete(true)
 	trace.Mark("deleted")
 	return code, oom, nil
+}
+
+// createStarted creates the container, plugs in its network, starts it
+// and records it running; on error nothing of the run is left.
+func (m *monitor) createStarted(opts *libcontainer.CreateOpts, rio *runIO, first bool) (*libcontainer.Container, error) {
+	c := m.c
+	ct, err := libcontainer.Create(c.RuntimeRoot, c.ID, opts)
+	if err != nil {
+		return nil, err
+	}
+	trace.Mark("created")
+	if err := network.Attach(m.e.DataRoot, c.ID, ct.InitPid()); err != nil {
+		ct.Delete(true)
+		return nil, &ExitError{125, err}
+	}
+	trace.Mark("network attached")
+	if master := ct.Console(); master != nil {
+		rio.addConsole(master)
+	}
+	if err := ct.Start(); err != nil {
+		ct.Delete(true)
+		network.Detach(m.e.DataRoot, c.ID)
+		return nil, err
+	}
+	rio.started()
+	m.mu.Lock()
+	m.ct = ct
+	m.mu.Unlock()
+	if err := m.markRunning(first, ct.InitPid()); err != nil {
+		ct.Delete(true)
+		return nil, &ExitError{125, err}
+	}
+	return ct, nil
 }
 
 // markRunning records the run; on the first run the starter holds the
@@ -468,7 +513,7 @@ func shouldRestart(p RestartPolicy, st State, code int) bool {
 // startCode maps a failed create or start to Docker's exit codes.
 func startCode(err error) int {
 	var ee *ExitError
-	if errors.As(startError(err), &ee) {
+	if errors.As(err, &ee) || errors.As(startError(err), &ee) {
 		return ee.Code
 	}
 	return 125
