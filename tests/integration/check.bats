@@ -18,7 +18,8 @@ teardown() { teardown_test; }
 	[ "$status" = 0 ]
 	run "$MYRUNC" --data-root "$TEST_DIR/data" check -q
 	! grep -q '^\[ok' <<<"$output"
-	[ ! -e "$TEST_DIR/data" ] || [ -z "$(ls -A "$TEST_DIR/data")" ]
+	# nothing left but the engine program's cache (engine commands run it from there)
+	[ -z "$(ls -A "$TEST_DIR/data" 2>/dev/null | grep -v '^\.cache$')" ]
 }
 
 @test "check fails, with a fix, when the data root is on a filesystem overlayfs cannot use" {
