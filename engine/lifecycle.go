@@ -407,7 +407,8 @@ func (e *Engine) Remove(ref string, force, volumes bool) error {
 	if err != nil {
 		return err
 	}
-	if h.c.State.Running() {
+	// a monitor still starting it (its starter was killed) counts as running
+	if h.c.State.Running() || e.monitorAlive(h.c.ID) {
 		if !force {
 			h.unlock()
 			what := "running"
