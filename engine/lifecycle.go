@@ -407,6 +407,15 @@ func (e *Engine) Remove(ref string, force, volumes bool) error {
 	if err != nil {
 		return err
 	}
+	if !h.c.State.Running() && e.monitorAlive(h.c.ID) {
+		// a monitor finishing (or one still starting it): give it a moment
+		id := h.c.ID
+		h.unlock()
+		e.waitMonitorGone(id, 2*time.Second)
+		if h, err = e.lock(id); err != nil {
+			return err
+		}
+	}
 	// a monitor still starting it (its starter was killed) counts as running
 	if h.c.State.Running() || e.monitorAlive(h.c.ID) {
 		if !force {

@@ -36,6 +36,7 @@ type monitor struct {
 	e      *Engine
 	c      *Container
 	status *os.File // to the starter, until the first run is up
+	lock   *os.File // monitor.lock: held while we look after the container
 	attach *frameConn
 	log    *logWriter
 
@@ -67,7 +68,7 @@ func (e *Engine) Monitor(id string, status, attach *os.File) error {
 		report(status, monitorMsg{Error: err.Error(), Code: 125})
 		return err
 	}
-	m := &monitor{e: e, c: c, status: status}
+	m := &monitor{e: e, c: c, status: status, lock: lock}
 	if attach != nil {
 		m.attach = &frameConn{rw: attach}
 		go m.readAttach()
@@ -490,6 +491,9 @@ func (m *monitor) finish() {
 func (m *monitor) teardown() { m.e.unprepare(m.c) }
 
 func (m *monitor) sendExit(code int) {
+	// done with the container: a command the CLI runs next (rm) must not
+	// find a monitor still looking after it
+	m.lock.Close()
 	if a := m.attach; a != nil {
 		a.write(frameExit, u32(uint32(int32(code))))
 		a.rw.Close()
