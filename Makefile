@@ -4,6 +4,7 @@
 #   make test       deps, build, vet, unit tests, bats, conformance gate
 #   make bench      myrunc vs runc vs crun            (BENCH_N=, BENCH_ROUNDS=)
 #   make bench-network  network attach+detach vs the CNI plugins, 100 in a row
+#   make bench-engine   container run -d -p / rm -f vs podman
 #   make bench-images   pull+unpack of a Debian image vs podman, skopeo+umoci, the gunzip floor
 #   make conformance  OCI runtime-tools validation suite, PASS/FAIL per test (OCI_FILTER=)
 # MYRUNC=PATH runs another binary instead of ./myrunc (and skips the build).
@@ -67,8 +68,11 @@ demo: deps-build $(BIN_DEP)
 	tests/tools/mkimage.sh "$$d/busybox.tar" --format docker-archive --tag busybox:latest >/dev/null && \
 	echo "+ myrunc --data-root $$d/data image load -i busybox.tar" && \
 	$(MYRUNC_ABS) --data-root "$$d/data" image load -i "$$d/busybox.tar" && \
-	echo "+ myrunc --data-root $$d/data container run --rm busybox echo hello from myrunc" && \
-	$(MYRUNC_ABS) --data-root "$$d/data" container run --rm busybox echo hello from myrunc
+	echo "+ myrunc --data-root $$d/data container run --rm --network none busybox echo hello from myrunc" && \
+	$(MYRUNC_ABS) --data-root "$$d/data" container run --rm --network none busybox echo hello from myrunc && \
+	m() { echo "+ myrunc container $$*"; $(MYRUNC_ABS) --root "$$d/run" --data-root "$$d/data" container "$$@"; } && \
+	m run -d --name demo --network none --init busybox sh -c 'while :; do date; sleep 1; done' >/dev/null && \
+	m ls && sleep 1.5 && m logs --tail 1 demo && m exec demo uname -a && m stop demo && m ls -a && m rm demo
 
 test: deps build vet layering initcost unit fuzz integration test-cgroup2 conformance-check e2e
 
@@ -143,6 +147,13 @@ bench-images: $(BIN_DEP)
 bench-network: $(BIN_DEP)
 	scripts/install-deps.sh bench
 	MYRUNC=$(MYRUNC_ABS) tests/bench/network.sh
+
+# The engine next to Podman in one run inside a netlab lab: container run -d
+# -p 80 until running, rm -f, and both with --network none (BENCH_ENGINE_N=).
+.PHONY: bench-engine
+bench-engine: $(BIN_DEP)
+	scripts/install-deps.sh bench
+	MYRUNC=$(MYRUNC_ABS) tests/bench/engine.sh
 
 # OCI_FILTER=REGEX picks tests by name. Exit 1 (some tests failed) is the
 # normal case; only a suite that did not run fails the target.

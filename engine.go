@@ -5,6 +5,7 @@ package main
 import (
 	"github.com/urfave/cli/v2"
 
+	containercli "myrunc/cli/container"
 	imagecli "myrunc/cli/image"
 	networkcli "myrunc/cli/network"
 	"myrunc/libcontainer/hooks"
@@ -17,5 +18,5 @@ func setupEngine() { hooks.Builtin = networkcli.InProcessHook }
 // engineCommands are the engine's command groups (engineGroups names them
 // for the runtime program).
 func engineCommands() []*cli.Command {
-	return []*cli.Command{containerCommand, imagecli.Command, networkcli.Command}
+	return []*cli.Command{containercli.Command, containercli.VolumeCommand, imagecli.Command, networkcli.Command, checkCommand}
 }

@@ -10,7 +10,9 @@ package main
 // runtime lists them in its help (engine_test.go holds the engine build
 // to these names).
 var engineGroups = []struct{ name, usage string }{
-	{"container", "run containers from images (docker-like)"},
+	{"container", "run and manage containers from images (docker-like)"},
+	{"volume", "manage named volumes"},
 	{"image", "manage images: pull, push, load, save, import, ls, inspect, history, tag, rm, prune"},
 	{"network", "manage networks (bridge networks, ports, names)"},
+	{"check", "report what this host can and cannot do for containers, with a fix for each problem"},
 }

@@ -10,6 +10,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/urfave/cli/v2"
 
+	"myrunc/internal/tinyinit"
 	"myrunc/internal/trace"
 )
 
@@ -23,6 +24,11 @@ func main() {
 	// `myrunc init` is the container's init: dispatch before any CLI set-up.
 	if len(os.Args) > 1 && os.Args[1] == "init" {
 		runInit()
+		return
+	}
+	// `container run --init` mounts this binary as the container's init
+	if filepath.Base(os.Args[0]) == "docker-init" {
+		tinyinit.Main(os.Args[1:])
 		return
 	}
 	if slices.Contains(os.Args, "--trace") {
