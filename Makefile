@@ -4,6 +4,7 @@
 #   make test       deps, build, vet, unit tests, bats, conformance gate
 #   make bench      myrunc vs runc vs crun            (BENCH_N=, BENCH_ROUNDS=)
 #   make bench-network  network attach+detach vs the CNI plugins, 100 in a row
+#   make bench-engine   container run -d -p / rm -f vs podman
 #   make bench-images   pull+unpack of a Debian image vs podman, skopeo+umoci, the gunzip floor
 #   make conformance  OCI runtime-tools validation suite, PASS/FAIL per test (OCI_FILTER=)
 # MYRUNC=PATH runs another binary instead of ./myrunc (and skips the build).
@@ -17,7 +18,8 @@ COMMIT    := $(shell git rev-parse --verify -q HEAD 2>/dev/null || echo unknown)
 BUILDTAGS ?= osusergo netgo urfave_cli_no_docs
 LDFLAGS   := -X main.version=$(VERSION) -X main.gitCommit=$(COMMIT) -linkmode external -extldflags -static
 GOFLAGS_BUILD := -trimpath -buildvcs=false -tags "$(BUILDTAGS)"
-GOFLAGS_BUILD_SLIM := -trimpath -buildvcs=false -tags "$(BUILDTAGS) slim_init"
+GOFLAGS_BUILD_ENGINE := -trimpath -buildvcs=false -tags "$(BUILDTAGS) slim_init engine"
+GOFLAGS_BUILD_SLIM := -trimpath -buildvcs=false -tags "$(BUILDTAGS) slim_init embed_engine"
 export CGO_ENABLED := 1
 
 MYRUNC ?= ./myrunc
@@ -37,11 +39,17 @@ endif
 .PHONY: build deps deps-build demo test vet unit integration bench conformance \
 	conformance-check lint-scripts clean
 
-# The slim init (cmd/myrunc-init, pure Go) is built first and embedded.
+# Three programs, one file: the slim init (cmd/myrunc-init, pure Go) is
+# built first and embedded in the engine program (the root package with
+# the engine tag: every command), and both in the runtime (the root
+# package without it), which execs the engine for the engine's commands.
 SLIM_INIT := libcontainer/slimbin/myrunc-init
+ENGINE_BIN := internal/enginebin/myrunc-engine
 build:
 	CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -ldflags "-s -w" -o $(SLIM_INIT) ./cmd/myrunc-init
 	sha256sum $(SLIM_INIT) | cut -c1-16 >$(SLIM_INIT).sum
+	$(GO) build $(GOFLAGS_BUILD_ENGINE) -ldflags "-s -w $(LDFLAGS)" -o $(ENGINE_BIN) .
+	sha256sum $(ENGINE_BIN) | cut -c1-16 >$(ENGINE_BIN).sum
 	$(GO) build $(GOFLAGS_BUILD_SLIM) -ldflags "$(LDFLAGS)" -o myrunc .
 
 deps:
@@ -60,23 +68,51 @@ demo: deps-build $(BIN_DEP)
 	tests/tools/mkimage.sh "$$d/busybox.tar" --format docker-archive --tag busybox:latest >/dev/null && \
 	echo "+ myrunc --data-root $$d/data image load -i busybox.tar" && \
 	$(MYRUNC_ABS) --data-root "$$d/data" image load -i "$$d/busybox.tar" && \
-	echo "+ myrunc --data-root $$d/data container run --rm busybox echo hello from myrunc" && \
-	$(MYRUNC_ABS) --data-root "$$d/data" container run --rm busybox echo hello from myrunc
+	echo "+ myrunc --data-root $$d/data container run --rm --network none busybox echo hello from myrunc" && \
+	$(MYRUNC_ABS) --data-root "$$d/data" container run --rm --network none busybox echo hello from myrunc && \
+	m() { echo "+ myrunc container $$*"; $(MYRUNC_ABS) --root "$$d/run" --data-root "$$d/data" container "$$@"; } && \
+	m run -d --name demo --network none --init busybox sh -c 'while :; do date; sleep 1; done' >/dev/null && \
+	m ls && sleep 1.5 && m logs --tail 1 demo && m exec demo uname -a && m stop demo && m ls -a && m rm demo
 
-test: deps build vet layering unit fuzz integration test-cgroup2 conformance-check e2e
+test: deps build vet layering initcost unit fuzz integration test-cgroup2 conformance-check e2e
 
 vet:
 	$(GO) vet -tags "$(BUILDTAGS)" ./...
+	$(GO) vet -tags "$(BUILDTAGS) engine" .
 
-# design.md: the runtime and its init never import the engine side.
+# design.md: the runtime and its init never import the engine side, and
+# the runtime program (the root package without the engine tag) links
+# none of the engine's packages, so it never runs their package init.
+ENGINE_PKGS := ^(myrunc/(engine|image|network|cli|check)(/|$$)|github.com/(google/go-containerregistry|vishvananda|google/nftables|mdlayher|klauspost|opencontainers/go-digest|opencontainers/image-spec|moby/profiles|miekg/dns)/)
 .PHONY: layering
 layering:
 	@bad=$$($(GO) list -tags "$(BUILDTAGS)" -deps ./libcontainer/... ./cmd/myrunc-init | grep -E '^myrunc/(engine|image|network)(/|$$)' || true); \
 	if [ -n "$$bad" ]; then echo "layering: the runtime imports the engine side: $$bad" >&2; exit 1; fi; \
 	echo "layering: libcontainer and the init import nothing of engine/, image/, network/"
+	@bad=$$($(GO) list -tags "$(BUILDTAGS) slim_init embed_engine" -deps . | grep -E '$(ENGINE_PKGS)' || true); \
+	if [ -n "$$bad" ]; then echo "layering: the runtime program links engine packages (register engine commands in engine.go): $$bad" >&2; exit 1; fi; \
+	echo "layering: the runtime program links none of the engine's packages"
+
+# What package init costs every runtime command (GODEBUG=inittrace=1 of
+# `myrunc --version`): the least total of INITCOST_N runs and the five
+# dearest packages of that run; fails if an engine package initialises.
+INITCOST_N ?= 20
+.PHONY: initcost
+initcost: $(BIN_DEP)
+	@best=; for i in $$(seq $(INITCOST_N)); do \
+		GODEBUG=inittrace=1 $(MYRUNC_ABS) --version 2>$${TMPDIR:-/tmp}/initcost.$$$$ >/dev/null; \
+		t=$$(awk '$$1 == "init" {s += $$5} END {printf "%.3f", s}' $${TMPDIR:-/tmp}/initcost.$$$$); \
+		if [ -z "$$best" ] || awk "BEGIN {exit !($$t < $$best)}"; then best=$$t; cp $${TMPDIR:-/tmp}/initcost.$$$$ $${TMPDIR:-/tmp}/initcost.best.$$$$; fi; \
+	done; \
+	echo "initcost: package init of \`myrunc --version\`: $$best ms (least of $(INITCOST_N) runs; load $$(cut -d' ' -f1-3 /proc/loadavg)); dearest:"; \
+	sort -k5 -g $${TMPDIR:-/tmp}/initcost.best.$$$$ | tail -5 | awk '{printf "  %-50s %s ms\n", $$2, $$5}'; \
+	bad=$$(awk '$$1 == "init" {print $$2}' $${TMPDIR:-/tmp}/initcost.best.$$$$ | grep -E '$(ENGINE_PKGS)'); \
+	rm -f $${TMPDIR:-/tmp}/initcost.$$$$ $${TMPDIR:-/tmp}/initcost.best.$$$$; \
+	if [ -n "$$bad" ]; then echo "initcost: engine packages initialise in the runtime: $$bad" >&2; exit 1; fi
 
 unit:
 	$(GO) test -tags "$(BUILDTAGS)" ./...
+	$(GO) test -tags "$(BUILDTAGS) engine" .
 
 # The go test -fuzz targets (image unpacker, manifest and config decoders),
 # each for FUZZTIME; a failing input lands in the package's testdata/fuzz.
@@ -111,6 +147,13 @@ bench-images: $(BIN_DEP)
 bench-network: $(BIN_DEP)
 	scripts/install-deps.sh bench
 	MYRUNC=$(MYRUNC_ABS) tests/bench/network.sh
+
+# The engine next to Podman in one run inside a netlab lab: container run -d
+# -p 80 until running, rm -f, and both with --network none (BENCH_ENGINE_N=).
+.PHONY: bench-engine
+bench-engine: $(BIN_DEP)
+	scripts/install-deps.sh bench
+	MYRUNC=$(MYRUNC_ABS) tests/bench/engine.sh
 
 # OCI_FILTER=REGEX picks tests by name. Exit 1 (some tests failed) is the
 # normal case; only a suite that did not run fails the target.

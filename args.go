@@ -16,14 +16,15 @@ var commandsWithTail = []string{"exec", "ps"}
 // runc's command line does (`update ID --pids-limit 10`, `delete ID
 // --force`, `exec ID --env A=1 sh`): it moves them in front, which is
 // where urfave/cli/v2 looks for them. Only flags the command defines move;
-// "--" ends the reordering. Commands with subcommands are left alone.
+// "--" ends the reordering. Commands with subcommands, or that parse
+// their own flags (the engine's groups), are left alone.
 func reorderArgs(app *cli.App, args []string) []string {
 	i := skipFlags(app.Flags, args, 1)
 	if i >= len(args) {
 		return args
 	}
 	cmd := findCommand(app.Commands, args[i])
-	if cmd == nil || len(cmd.Subcommands) > 0 {
+	if cmd == nil || len(cmd.Subcommands) > 0 || cmd.SkipFlagParsing {
 		return args
 	}
 	out := append([]string{}, args[:i+1]...)

@@ -2,12 +2,11 @@ package main
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 	"golang.org/x/sys/unix"
 
+	"myrunc/internal/signals"
 	"myrunc/libcontainer"
 )
 
@@ -40,18 +39,8 @@ var killCommand = &cli.Command{
 // parseSignal takes 9, KILL, SIGKILL (any case), and 0, which only asks
 // whether the process is there (as kill(1) and runc take it).
 func parseSignal(s string) (unix.Signal, error) {
-	if n, err := strconv.Atoi(s); err == nil {
-		if n < 0 || n > 64 {
-			return 0, fmt.Errorf("invalid signal %q", s)
-		}
-		return unix.Signal(n), nil
+	if s == "0" {
+		return 0, nil
 	}
-	name := strings.ToUpper(s)
-	if !strings.HasPrefix(name, "SIG") {
-		name = "SIG" + name
-	}
-	if sig := unix.SignalNum(name); sig != 0 {
-		return sig, nil
-	}
-	return 0, fmt.Errorf("invalid signal %q", s)
+	return signals.Parse(s)
 }

@@ -10,8 +10,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/urfave/cli/v2"
 
-	imagecli "myrunc/cli/image"
-	networkcli "myrunc/cli/network"
+	"myrunc/internal/tinyinit"
 	"myrunc/internal/trace"
 )
 
@@ -27,9 +26,15 @@ func main() {
 		runInit()
 		return
 	}
+	// `container run --init` mounts this binary as the container's init
+	if filepath.Base(os.Args[0]) == "docker-init" {
+		tinyinit.Main(os.Args[1:])
+		return
+	}
 	if slices.Contains(os.Args, "--trace") {
 		trace.Enable()
 	}
+	setupEngine()
 	app := newApp()
 	err := app.Run(reorderArgs(app, os.Args))
 	trace.Mark("end")
@@ -59,13 +64,11 @@ func newApp() *cli.App {
 				Usage: "engine data: images, layers, volumes, container records, networks"},
 		},
 		Before: setupLogging,
-		Commands: []*cli.Command{
+		Commands: append([]*cli.Command{
 			specCommand, createCommand, startCommand, runCommand, stateCommand,
 			listCommand, killCommand, deleteCommand, execCommand, psCommand, pauseCommand, resumeCommand,
 			updateCommand, eventsCommand, featuresCommand, checkpointCommand, restoreCommand,
-			containerCommand, imagecli.Command,
-			networkcli.Command,
-		},
+		}, engineCommands()...),
 		ExitErrHandler: func(*cli.Context, error) {},
 		// errors are printed once, by reportError
 		HideHelpCommand: true,

@@ -7,6 +7,7 @@ import (
 	"github.com/urfave/cli/v2"
 	"golang.org/x/sys/unix"
 
+	"myrunc/internal/signals"
 	"myrunc/internal/trace"
 	"myrunc/libcontainer/console"
 )
@@ -71,13 +72,8 @@ var runCommand = &cli.Command{
 	},
 }
 
-// forwarded are the signals a foreground run passes to the container's
-// init, as a shell passes them to its foreground job. (Asking for all
-// signals costs milliseconds at start; SIGCHLD is ours, SIGURG the Go
-// runtime's, and SIGPIPE and SIGWINCH are not the container's business.)
-var forwarded = []os.Signal{unix.SIGHUP, unix.SIGINT, unix.SIGQUIT, unix.SIGABRT, unix.SIGUSR1,
-	unix.SIGUSR2, unix.SIGALRM, unix.SIGTERM, unix.SIGCONT, unix.SIGTSTP, unix.SIGTTIN, unix.SIGTTOU,
-	unix.SIGVTALRM, unix.SIGXCPU, unix.SIGXFSZ, unix.SIGPWR, unix.SIGSYS}
+// forwarded are the signals a foreground run passes to the container's init.
+var forwarded = signals.Forwarded
 
 func forwardSignals(sigs chan os.Signal, pid int) {
 	for s := range sigs {

@@ -1,7 +1,8 @@
-// Package engine is what the docker-like `container` commands use: it
-// makes a bundle from an image (root filesystem from the image store,
-// config.json from the image config and the user's flags) and runs it
-// through libcontainer.
+// Package engine is what the docker-like `container` and `volume`
+// commands use: container records under the data root, a monitor per
+// container, bundles made from images (root filesystem from the image
+// store, config.json from the image config and the user's flags through
+// spec/opts.go), volumes, all run through libcontainer.
 package engine
 
 import (
@@ -11,14 +12,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 
-	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
 	"myrunc/image"
 	"myrunc/libcontainer/user"
-	"myrunc/spec"
 )
 
 // Overrides are the user's changes to what the image says.
@@ -26,11 +24,6 @@ type Overrides struct {
 	Args       []string // CMD [ARG...] after the image name
 	Entrypoint *string  // --entrypoint ("" clears the image's)
 	Env        []string // -e K=V (or K alone: removed)
-	Workdir    string   // -w
-	User       string   // -u USER[:GROUP]
-	Tty        bool     // -t
-	Hostname   string   // --hostname (default: the ID's first 12 characters)
-	Network    string   // none (default) or host
 }
 
 // Annotations the bundle carries about its image.
@@ -59,67 +52,6 @@ func Command(c *image.Image, o Overrides) ([]string, error) {
 		return nil, fmt.Errorf("no command specified: image %s has neither Entrypoint nor Cmd", c.ID)
 	}
 	return args, nil
-}
-
-// SpecOpts turns the image config and the overrides into spec options.
-// rootfs is the mounted root filesystem, where a named user is looked up.
-func SpecOpts(id, name string, img *image.Image, rootfs string, o Overrides) ([]spec.Opt, error) {
-	cfg := img.Config.Config
-	args, err := Command(img, o)
-	if err != nil {
-		return nil, err
-	}
-	who := o.User
-	if who == "" {
-		who = cfg.User
-	}
-	u, err := resolveUser(rootfs, who)
-	if err != nil {
-		return nil, err
-	}
-	hostname := o.Hostname
-	if hostname == "" {
-		hostname = id[:min(12, len(id))]
-	}
-	cwd := o.Workdir
-	if cwd == "" {
-		cwd = cfg.WorkingDir
-	}
-	var ports []string
-	for p := range cfg.ExposedPorts {
-		ports = append(ports, p)
-	}
-	slices.Sort(ports)
-	env := []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOSTNAME=" + hostname}
-	if o.Tty {
-		env = append(env, "TERM=xterm")
-	} else {
-		env = append(env, "TERM") // the default spec's, for a terminal
-	}
-	opts := []spec.Opt{
-		spec.WithRoot(rootfs, false), spec.WithArgs(args...), spec.WithTerminal(o.Tty),
-		spec.WithEnv(env...), spec.WithEnv(cfg.Env...), spec.WithEnv(o.Env...),
-		spec.WithDefaultEnv("HOME", orDefault(u.Home, "/")),
-		spec.WithCwd(cwd), spec.WithUser(u.UID, u.GID, u.Groups), spec.WithHostname(hostname),
-		spec.WithCapabilities(spec.DockerCapabilities()), spec.WithNoNewPrivileges(false),
-		spec.WithAnnotations(map[string]string{AnnotationImageID: img.ID, AnnotationImageName: name,
-			AnnotationExposedPorts: strings.Join(ports, ",")}),
-	}
-	switch o.Network {
-	case "", "none":
-	case "host":
-		opts = append(opts, spec.WithoutNamespace(specs.NetworkNamespace), spec.WithoutNamespace(specs.UTSNamespace))
-	default:
-		return nil, fmt.Errorf("--network %s: only none and host work until the engine's networks land", o.Network)
-	}
-	return opts, nil
-}
-
-func orDefault(s, d string) string {
-	if s == "" {
-		return d
-	}
-	return s
 }
 
 // resolveUser finds USER[:GROUP] in the root filesystem's /etc/passwd and

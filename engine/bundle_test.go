@@ -7,10 +7,11 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/google/go-containerregistry/pkg/v1"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"myrunc/image"
-	"myrunc/spec"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
 func imageWith(entry, cmd []string) *image.Image {
@@ -41,7 +42,7 @@ func TestCommand(t *testing.T) {
 	}
 }
 
-func TestSpecOptsFromImage(t *testing.T) {
+func TestSpecFromImage(t *testing.T) {
 	root := t.TempDir()
 	os.MkdirAll(filepath.Join(root, "etc"), 0o755)
 	os.WriteFile(filepath.Join(root, "etc/passwd"), []byte("root:x:0:0::/root:/bin/sh\napp:x:1000:1001::/home/app:/bin/sh\n"), 0o644)
@@ -50,31 +51,37 @@ func TestSpecOptsFromImage(t *testing.T) {
 		Cmd: []string{"run"}, Env: []string{"A=1", "PATH=/img"}, WorkingDir: "/w", User: "app",
 		ExposedPorts: map[string]struct{}{"80/tcp": {}, "53/udp": {}},
 	}}}
-	opts, err := SpecOpts("0123456789abcdef", "img:1", img, root, Overrides{Env: []string{"A=2"}})
-	if err != nil {
-		t.Fatal(err)
+	id := "0123456789abcdef"
+	specOf := func(o Options) (*specs.Spec, error) {
+		o.Image = "img:1"
+		c, err := buildRecord(&o, img, id)
+		if err != nil {
+			return nil, err
+		}
+		return specFor(c, root, "/usr/bin/myrunc")
 	}
-	s := spec.Default()
-	if err := spec.Apply(s, opts...); err != nil {
+	s, err := specOf(Options{Env: []string{"A=2"}})
+	if err != nil {
 		t.Fatal(err)
 	}
 	p := s.Process
 	if p.User.UID != 1000 || p.User.GID != 1001 || !reflect.DeepEqual(p.User.AdditionalGids, []uint32{1002}) {
 		t.Errorf("user %+v", p.User)
 	}
+	// no TERM without a terminal, as Docker
 	if !reflect.DeepEqual(p.Env, []string{"HOSTNAME=0123456789ab", "PATH=/img", "A=2", "HOME=/home/app"}) {
 		t.Errorf("env %v", p.Env)
 	}
-	if p.Cwd != "/w" || s.Hostname != "0123456789ab" || s.Annotations[AnnotationExposedPorts] != "53/udp,80/tcp" {
-		t.Errorf("cwd %s host %s ann %v", p.Cwd, s.Hostname, s.Annotations)
+	if p.Cwd != "/w" || s.Hostname != "0123456789ab" || !reflect.DeepEqual(p.Args, []string{"run"}) {
+		t.Errorf("cwd %s host %s args %v", p.Cwd, s.Hostname, p.Args)
 	}
-	if _, err := SpecOpts("x", "img", img, root, Overrides{User: "nobody"}); err == nil {
+	if _, err := specOf(Options{User: "nobody"}); err == nil {
 		t.Error("an unknown user passed")
 	}
 	// a FIFO planted as /etc/passwd is not read (it would block)
 	os.Remove(filepath.Join(root, "etc/passwd"))
 	syscall.Mkfifo(filepath.Join(root, "etc/passwd"), 0o644)
-	if _, err := SpecOpts("x", "img", img, root, Overrides{}); err == nil {
+	if _, err := specOf(Options{}); err == nil {
 		t.Error("a FIFO /etc/passwd was read")
 	}
 }

@@ -99,3 +99,16 @@ func (s *Store) containerByName(ref string) (*Container, error) {
 	}
 	return nil, fmt.Errorf("container %s has no networks of ours (not prepared by myrunc)", ref)
 }
+
+// Rename gives a container its new name in the network store: the name
+// its peers' /etc/hosts list it by (rewritten now). A container the store
+// does not know is no error.
+func Rename(dataRoot, id, name string) error {
+	return withContainer(dataRoot, id, func(s *Store, c *Container) error {
+		c.Name = name
+		if err := s.SaveContainer(c); err != nil {
+			return err
+		}
+		return s.refreshHosts(c)
+	})
+}

@@ -12,6 +12,7 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
+	"myrunc/internal/selfexe"
 	"myrunc/network/ipam"
 )
 
@@ -39,7 +40,7 @@ func Prepare(dataRoot string, req Request) (*Result, error) {
 		req.Name = req.ContainerID
 	}
 	if req.Exe == "" {
-		exe, err := os.Executable()
+		exe, err := selfexe.Path()
 		if err != nil {
 			return nil, err
 		}

@@ -103,7 +103,8 @@ type Request struct {
 	Hostname   string
 	AddHosts   []HostEntry
 	DNS        []netip.Addr
-	// Exe is the myrunc binary the hooks run (default: this executable).
+	// Exe is the myrunc binary the hooks run (default: the user's myrunc,
+	// selfexe.Path).
 	Exe string
 }
 

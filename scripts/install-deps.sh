@@ -9,8 +9,9 @@
 #   build  gcc libc6-dev libseccomp-dev pkg-config make git, then `go mod download`
 #   test   bats jq busybox-static util-linux bsdutils python3 iproute2 iptables kmod procps tar gzip uidmap nftables
 #          docker-registry skopeo zstd curl umoci   (image tests: a private registry, skopeo, umoci)
-#   bench  runc crun time containernetworking-plugins  (peers for `make bench`, GNU time for peak RSS,
-#          the CNI bridge+portmap plugins for `make bench-network`)
+#          mmdebstrap   (the engine's book scenarios: a Debian image made from packages)
+#   bench  runc crun time containernetworking-plugins podman  (peers for `make bench`, GNU time for
+#          peak RSS, the CNI bridge+portmap plugins for `make bench-network`, podman for `make bench-engine`)
 #   engines containerd docker.io podman conmon umoci busybox-static jq file
 #          (tests/e2e: real engines; umoci + busybox-static make the offline image)
 # No group: all of them.
@@ -18,8 +19,8 @@ set -euo pipefail
 
 declare -A G=(
 	[build]="gcc libc6-dev libseccomp-dev pkg-config make git"
-	[test]="bats jq busybox-static util-linux bsdutils python3 iproute2 iptables kmod procps tar gzip uidmap nftables docker-registry skopeo zstd curl umoci"
-	[bench]="runc crun time containernetworking-plugins"
+	[test]="bats jq busybox-static util-linux bsdutils python3 iproute2 iptables kmod procps tar gzip uidmap nftables docker-registry skopeo zstd curl umoci mmdebstrap"
+	[bench]="runc crun time containernetworking-plugins podman"
 	[engines]="containerd docker.io podman conmon umoci busybox-static jq file"
 )
 groups=("$@")

@@ -10,6 +10,66 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// Terminal is the caller's own terminal (stdin), made raw for a
+// container's pty: both `run`/`exec` on a bundle and the engine's
+// foreground `container run -t` use it.
+type Terminal struct {
+	cur  cc.Console
+	stop chan struct{}
+}
+
+// MakeRaw puts our stdin's terminal in raw mode; ok is false when stdin
+// is not a terminal (nothing to do then).
+func MakeRaw() (t *Terminal, ok bool, err error) {
+	cur, err := cc.ConsoleFromFile(os.Stdin)
+	if err != nil {
+		return nil, false, nil
+	}
+	if err := cur.SetRaw(); err != nil {
+		return nil, false, err
+	}
+	return &Terminal{cur: cur, stop: make(chan struct{})}, true, nil
+}
+
+// Size is our terminal's size (rows, columns).
+func (t *Terminal) Size() (uint16, uint16, error) {
+	ws, err := t.cur.Size()
+	return ws.Height, ws.Width, err
+}
+
+// FollowSize calls resize with our size now and after every SIGWINCH,
+// until Reset.
+func (t *Terminal) FollowSize(resize func(rows, cols uint16)) {
+	if r, c, err := t.Size(); err == nil {
+		resize(r, c)
+	}
+	winch := make(chan os.Signal, 1)
+	signal.Notify(winch, unix.SIGWINCH)
+	go func() {
+		defer signal.Stop(winch)
+		for {
+			select {
+			case <-winch:
+				if r, c, err := t.Size(); err == nil {
+					resize(r, c)
+				}
+			case <-t.stop:
+				return
+			}
+		}
+	}()
+}
+
+// Reset restores our terminal's mode.
+func (t *Terminal) Reset() {
+	select {
+	case <-t.stop:
+	default:
+		close(t.stop)
+	}
+	t.cur.Reset()
+}
+
 // Attach joins the caller's terminal to the container's pty master: our
 // terminal goes raw, takes the pty's size and follows it on SIGWINCH,
 // input goes to the pty and its output to our stdout. The returned
@@ -20,19 +80,12 @@ func Attach(master *os.File) (func(), error) {
 	if err != nil {
 		return nil, err
 	}
-	cur, curErr := cc.ConsoleFromFile(os.Stdin)
-	if curErr == nil {
-		if err := cur.SetRaw(); err != nil {
-			return nil, err
-		}
-		m.ResizeFrom(cur)
-		winch := make(chan os.Signal, 1)
-		signal.Notify(winch, unix.SIGWINCH)
-		go func() {
-			for range winch {
-				m.ResizeFrom(cur)
-			}
-		}()
+	t, isTerm, err := MakeRaw()
+	if err != nil {
+		return nil, err
+	}
+	if isTerm {
+		t.FollowSize(func(rows, cols uint16) { m.Resize(cc.WinSize{Height: rows, Width: cols}) })
 	}
 	go io.Copy(m, os.Stdin)
 	var out sync.WaitGroup
@@ -44,8 +97,8 @@ func Attach(master *os.File) (func(), error) {
 	}()
 	return func() {
 		out.Wait()
-		if curErr == nil {
-			cur.Reset()
+		if isTerm {
+			t.Reset()
 		}
 	}, nil
 }

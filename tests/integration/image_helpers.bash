@@ -22,13 +22,15 @@ img() {
 	echo "$output"
 }
 
-# ctr ARGS...: bats run of `myrunc --data-root $DATA container ARGS`
+# ctr ARGS...: bats run of `myrunc --data-root $DATA container ARGS`, in a
+# network namespace of its own (a container's default network is the
+# bridge, which must not touch the host's)
 ctr() {
 	local flags=()
 	case "${1:-}" in
 	-[0-9]* | '!') flags=("$1"); shift ;;
 	esac
-	run "${flags[@]}" timeout "$MYRUNC_TIMEOUT" "$MYRUNC" --root "$ROOT" --data-root "$DATA" container "$@" 3>&- </dev/null
+	run "${flags[@]}" timeout "$MYRUNC_TIMEOUT" unshare --net "$MYRUNC" --root "$ROOT" --data-root "$DATA" container "$@" 3>&- </dev/null
 	echo "# container $* -> status $status"
 	echo "$output"
 }

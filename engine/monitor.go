@@ -1,0 +1,542 @@
+package engine
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"os/signal"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/containerd/console"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+
+	"myrunc/internal/trace"
+	"myrunc/libcontainer"
+	"myrunc/libcontainer/cgroups"
+	"myrunc/network"
+)
+
+// monitorMsg is what the monitor tells the command that spawned it, once:
+// the container runs, or why it could not be started.
+type monitorMsg struct {
+	Pid   int    `json:"pid,omitempty"`
+	Error string `json:"error,omitempty"`
+	Code  int    `json:"code,omitempty"`
+}
+
+// monitor looks after one container from start to exit: it is the
+// subreaper parent of the container's init, holds its stdio, writes the
+// log, records the exit, applies the restart policy and cleans up.
+type monitor struct {
+	e      *Engine
+	c      *Container
+	status *os.File // to the starter, until the first run is up
+	lock   *os.File // monitor.lock: held while we look after the container
+	attach *frameConn
+	log    *logWriter
+
+	mu      sync.Mutex
+	stdin   io.WriteCloser // the container's stdin (pipe or pty master)
+	console console.Console
+	ct      *libcontainer.Container
+	spec    *specs.Spec
+}
+
+// Monitor is `myrunc container monitor ID`, spawned by start with the
+// status pipe at fd 3 and, for a foreground run, the attach stream at
+// fd 4. It returns when the container has stopped for good.
+func (e *Engine) Monitor(id string, status, attach *os.File) error {
+	lock, err := flock(e.ctrPath(id, "monitor.lock"), unix.LOCK_EX|unix.LOCK_NB, true)
+	if err != nil {
+		report(status, monitorMsg{Error: "container " + id + " already has a monitor", Code: 125})
+		return err
+	}
+	defer lock.Close()
+	// the container's init, forked by nsenter, becomes our child
+	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
+		report(status, monitorMsg{Error: "prctl(PR_SET_CHILD_SUBREAPER): " + err.Error(), Code: 125})
+		return err
+	}
+	signal.Ignore(unix.SIGHUP, unix.SIGINT, unix.SIGPIPE, unix.SIGTTOU, unix.SIGTTIN)
+	c, err := e.load(id)
+	if err != nil {
+		report(status, monitorMsg{Error: err.Error(), Code: 125})
+		return err
+	}
+	m := &monitor{e: e, c: c, status: status, lock: lock}
+	if attach != nil {
+		m.attach = &frameConn{rw: attach}
+		go m.readAttach()
+	}
+	if m.log, err = openLog(e.LogPath(id)); err != nil {
+		report(status, monitorMsg{Error: err.Error(), Code: 125})
+		return err
+	}
+	defer m.log.Close()
+	m.run()
+	return nil
+}
+
+func report(f *os.File, msg monitorMsg) {
+	if f == nil {
+		return
+	}
+	data, _ := json.Marshal(msg)
+	f.Write(append(data, '\n'))
+	f.Close()
+}
+
+// run sets the container up, runs it (again, as its restart policy
+// says), then tears it down.
+func (m *monitor) run() {
+	e, c := m.e, m.c
+	code, err := m.setup()
+	if err != nil {
+		m.failStart(code, err)
+		return
+	}
+	backoff := 100 * time.Millisecond
+	for first := true; ; first = false {
+		started := time.Now()
+		code, oom, err := m.runOnce(first)
+		if err != nil && first {
+			m.teardown()
+			m.failStart(code, err)
+			return
+		}
+		h, lerr := e.lock(c.ID)
+		if lerr != nil { // removed under us: nothing left to record
+			m.teardown()
+			m.sendExit(code)
+			return
+		}
+		m.c = h.c
+		st := &h.c.State
+		st.ExitCode, st.OOMKilled, st.Pid, st.FinishedAt = code, oom, 0, time.Now().UTC()
+		if err != nil {
+			st.Error = err.Error()
+		}
+		restart := shouldRestart(h.c.HostConfig.RestartPolicy, *st, code)
+		if time.Since(started) > 10*time.Second {
+			backoff = 100 * time.Millisecond
+		}
+		if !restart {
+			h.save()
+			h.unlock()
+			break
+		}
+		st.Status = StatusRestarting
+		st.RestartCount++
+		h.save()
+		h.unlock()
+		if !m.sleepUnlessStopped(backoff) {
+			break
+		}
+		backoff = min(2*backoff, time.Minute)
+	}
+	m.finish()
+}
+
+// setup mounts the root filesystem and writes the bundle.
+func (m *monitor) setup() (int, error) {
+	s, err := m.e.prepareBundle(m.c)
+	if err != nil {
+		code := 125
+		var ee *ExitError
+		if errors.As(err, &ee) {
+			code = ee.Code
+		}
+		return code, err
+	}
+	// the bundle keeps the network's hooks (it runs under any runtime, and
+	// the network store knows it by them); the monitor attaches and
+	// detaches in-process instead, sparing two runs of this binary
+	m.spec = withoutNetworkHooks(s)
+	trace.Mark("bundle written")
+	return 0, nil
+}
+
+// failStart records a start that failed and tells the starter why.
+func (m *monitor) failStart(code int, err error) {
+	m.e.unprepare(m.c)
+	// the starter holds the lock: write the state under it
+	c := m.c
+	c.State.ExitCode, c.State.Error, c.State.Pid = code, err.Error(), 0
+	if c.State.Running() {
+		c.State.Status = StatusExited
+	}
+	m.e.saveState(c)
+	report(m.status, monitorMsg{Error: err.Error(), Code: code})
+	m.status = nil
+	m.sendExit(code)
+}
+
+// runIO is one run's stdio: pipes (or the pty master) pumped into the
+// log and the attached CLI.
+type runIO struct {
+	m                        *monitor
+	pumps                    sync.WaitGroup
+	closeAfterStart, readers []*os.File
+	splitters                []*lineSplitter
+}
+
+// newRunIO makes the run's pipes and sets them in opts (a tty gets its
+// pty from the runtime instead; see addConsole).
+func (m *monitor) newRunIO(opts *libcontainer.CreateOpts) (*runIO, error) {
+	io := &runIO{m: m}
+	if m.c.Config.Tty {
+		return io, nil
+	}
+	for i, stream := range []string{"stdout", "stderr"} {
+		r, w, err := os.Pipe()
+		if err != nil {
+			io.close()
+			return nil, err
+		}
+		if i == 0 {
+			opts.Stdout = w
+		} else {
+			opts.Stderr = w
+		}
+		io.closeAfterStart = append(io.closeAfterStart, w)
+		io.pump(r, stream, byte(i+1))
+	}
+	if m.c.Config.OpenStdin {
+		r, w, err := os.Pipe()
+		if err != nil {
+			io.close()
+			return nil, err
+		}
+		opts.Stdin = r
+		io.closeAfterStart = append(io.closeAfterStart, r)
+		m.setStdin(w, nil)
+	}
+	return io, nil
+}
+
+func (io *runIO) pump(r *os.File, stream string, kind byte) {
+	io.readers = append(io.readers, r)
+	sp := &lineSplitter{log: io.m.log, stream: stream}
+	io.splitters = append(io.splitters, sp)
+	io.pumps.Add(1)
+	go io.m.pump(r, sp, kind, &io.pumps)
+}
+
+// addConsole pumps the pty master the runtime kept for a tty.
+func (io *runIO) addConsole(master *os.File) {
+	cons, err := console.ConsoleFromFile(master)
+	if err != nil {
+		io.readers = append(io.readers, master)
+		return
+	}
+	io.m.setStdin(master, cons)
+	io.pump(master, "stdout", frameStdout)
+}
+
+// started drops our copies of the container's ends of the pipes, so the
+// output ends when the container's processes are gone.
+func (io *runIO) started() {
+	for _, f := range io.closeAfterStart {
+		f.Close()
+	}
+	io.closeAfterStart = nil
+}
+
+// drain waits (a while) for the output to end and logs what was left.
+func (io *runIO) drain() {
+	drained := make(chan struct{})
+	go func() { io.pumps.Wait(); close(drained) }()
+	select {
+	case <-drained:
+	case <-time.After(2 * time.Second):
+	}
+	for _, sp := range io.splitters {
+		sp.flush()
+	}
+}
+
+func (io *runIO) close() {
+	io.started()
+	for _, f := range io.readers {
+		f.Close()
+	}
+}
+
+// runOnce creates and starts the container, waits for its end and
+// deletes it; it returns the exit code and whether the OOM killer struck.
+func (m *monitor) runOnce(first bool) (code int, oom bool, err error) {
+	c := m.c
+	null, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
+	if err != nil {
+		return 125, false, err
+	}
+	defer null.Close()
+	opts := &libcontainer.CreateOpts{Bundle: m.e.bundleDir(c.ID), Spec: m.spec, Stdin: null, Stdout: null,
+		Stderr: null, AttachConsole: c.Config.Tty}
+	rio, err := m.newRunIO(opts)
+	if err != nil {
+		return 125, false, err
+	}
+	defer rio.close()
+	// a restart makes the runtime's container again
+	if old, lerr := libcontainer.Load(c.RuntimeRoot, c.ID); lerr == nil {
+		old.Delete(true)
+	}
+	ct, err := m.createStarted(opts, rio, first)
+	if err != nil {
+		m.closeStdin()
+		return startCode(err), false, err
+	}
+	trace.Mark("running")
+	code, werr := ct.Wait()
+	trace.Mark("exited")
+	if werr != nil {
+		code = 255
+	}
+	rio.drain()
+	// the cgroup outlives the init until Delete: its OOM kill count is there
+	if mgr, lerr := cgroups.Load(ct.State().CgroupPath); lerr == nil {
+		if st, serr := mgr.Stats(); serr == nil && st.OOMKills > 0 {
+			oom = true
+		}
+	}
+	m.mu.Lock()
+	m.ct = nil
+	m.mu.Unlock()
+	m.closeStdin()
+	trace.Mark("drained")
+	// the network is detached by the next run's Attach, or released by finish
+	ct.Delete(true)
+	trace.Mark("deleted")
+	return code, oom, nil
+}
+
+// createStarted creates the container, plugs in its network, starts it
+// and records it running; on error nothing of the run is left.
+func (m *monitor) createStarted(opts *libcontainer.CreateOpts, rio *runIO, first bool) (*libcontainer.Container, error) {
+	c := m.c
+	ct, err := libcontainer.Create(c.RuntimeRoot, c.ID, opts)
+	if err != nil {
+		return nil, err
+	}
+	trace.Mark("created")
+	if err := network.Attach(m.e.DataRoot, c.ID, ct.InitPid()); err != nil {
+		ct.Delete(true)
+		return nil, &ExitError{125, err}
+	}
+	trace.Mark("network attached")
+	if master := ct.Console(); master != nil {
+		rio.addConsole(master)
+	}
+	if err := ct.Start(); err != nil {
+		ct.Delete(true)
+		network.Detach(m.e.DataRoot, c.ID)
+		return nil, err
+	}
+	rio.started()
+	m.mu.Lock()
+	m.ct = ct
+	m.mu.Unlock()
+	if err := m.markRunning(first, ct.InitPid()); err != nil {
+		ct.Delete(true)
+		return nil, &ExitError{125, err}
+	}
+	return ct, nil
+}
+
+// markRunning records the run; on the first run the starter holds the
+// lock and waits for our word.
+func (m *monitor) markRunning(first bool, pid int) error {
+	apply := func(c *Container) {
+		st := &c.State
+		st.Status, st.Pid, st.StartedAt = StatusRunning, pid, time.Now().UTC()
+		st.MonitorPid, st.ExitCode, st.Error, st.OOMKilled = os.Getpid(), 0, "", false
+		st.Generation++
+	}
+	if first {
+		apply(m.c)
+		if err := m.e.saveState(m.c); err != nil {
+			return err
+		}
+		report(m.status, monitorMsg{Pid: pid})
+		m.status = nil
+		if trace.Enabled() { // the monitor's timeline, in monitor.log
+			trace.Mark("reported")
+			trace.Print(os.Stderr)
+		}
+		return nil
+	}
+	h, err := m.e.lock(m.c.ID)
+	if err != nil {
+		return err
+	}
+	defer h.unlock()
+	apply(h.c)
+	m.c = h.c
+	return h.save()
+}
+
+// pump copies one output stream to the log and the attached CLI.
+func (m *monitor) pump(r *os.File, sp *lineSplitter, kind byte, wg *sync.WaitGroup) {
+	defer wg.Done()
+	buf := make([]byte, 32*1024)
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			sp.Write(buf[:n])
+			if a := m.attach; a != nil {
+				if a.write(kind, buf[:n]) != nil {
+					m.attach = nil
+				}
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (m *monitor) setStdin(w io.WriteCloser, cons console.Console) {
+	m.mu.Lock()
+	m.stdin, m.console = w, cons
+	m.mu.Unlock()
+}
+
+func (m *monitor) closeStdin() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.stdin != nil && m.console == nil {
+		m.stdin.Close()
+	}
+	m.stdin, m.console = nil, nil
+}
+
+// readAttach handles what the foreground CLI sends: input, window size,
+// signals.
+func (m *monitor) readAttach() {
+	a := m.attach
+	for {
+		kind, p, err := a.read()
+		if err != nil {
+			return
+		}
+		m.mu.Lock()
+		stdin, cons, ct := m.stdin, m.console, m.ct
+		m.mu.Unlock()
+		switch kind {
+		case frameStdin:
+			if stdin != nil {
+				stdin.Write(p)
+			}
+		case frameStdinClose:
+			if cons == nil && stdin != nil {
+				m.closeStdin()
+			}
+		case frameResize:
+			if cons != nil && len(p) == 4 {
+				cons.Resize(console.WinSize{Height: binary.BigEndian.Uint16(p), Width: binary.BigEndian.Uint16(p[2:])})
+			}
+		case frameSignal:
+			if ct != nil && len(p) == 4 {
+				ct.Signal(unix.Signal(binary.BigEndian.Uint32(p)), false)
+			}
+		}
+	}
+}
+
+// sleepUnlessStopped waits out a restart's back-off; false when stop or
+// rm came meanwhile.
+func (m *monitor) sleepUnlessStopped(d time.Duration) bool {
+	end := time.Now().Add(d)
+	for time.Now().Before(end) {
+		time.Sleep(min(50*time.Millisecond, time.Until(end)))
+		c, err := m.e.load(m.c.ID)
+		if err != nil || c.State.ManuallyStopped {
+			return false
+		}
+	}
+	return true
+}
+
+// finish records the final exit, releases the network and the root
+// filesystem, removes the container for --rm, and tells the CLI.
+func (m *monitor) finish() {
+	e, id := m.e, m.c.ID
+	m.teardown()
+	trace.Mark("teardown")
+	h, err := e.lock(id)
+	if err != nil {
+		m.sendExit(m.c.State.ExitCode)
+		return
+	}
+	st := &h.c.State
+	if st.Running() || st.Status == StatusRestarting {
+		st.Status = StatusExited
+	}
+	st.MonitorPid = 0
+	h.save()
+	code := st.ExitCode
+	if h.c.HostConfig.AutoRemove {
+		h.remove(true)
+	}
+	h.unlock()
+	m.sendExit(code)
+}
+
+func (m *monitor) teardown() { m.e.unprepare(m.c) }
+
+func (m *monitor) sendExit(code int) {
+	// done with the container: a command the CLI runs next (rm) must not
+	// find a monitor still looking after it
+	m.lock.Close()
+	if a := m.attach; a != nil {
+		a.write(frameExit, u32(uint32(int32(code))))
+		a.rw.Close()
+	}
+}
+
+// shouldRestart is the restart policy's decision after an exit.
+func shouldRestart(p RestartPolicy, st State, code int) bool {
+	if st.ManuallyStopped {
+		return false
+	}
+	switch p.Name {
+	case "always", "unless-stopped":
+		return true
+	case "on-failure":
+		return code != 0 && (p.MaximumRetryCount == 0 || st.RestartCount < p.MaximumRetryCount)
+	}
+	return false
+}
+
+// startCode maps a failed create or start to Docker's exit codes.
+func startCode(err error) int {
+	var ee *ExitError
+	if errors.As(err, &ee) || errors.As(startError(err), &ee) {
+		return ee.Code
+	}
+	return 125
+}
+
+// withoutNetworkHooks is a copy of s without the network's hooks
+// (`myrunc ... network hook attach|detach ID`).
+func withoutNetworkHooks(s *specs.Spec) *specs.Spec {
+	cp := *s
+	if s.Hooks == nil {
+		return &cp
+	}
+	h := *s.Hooks
+	ours := func(hk specs.Hook) bool {
+		i := slices.Index(hk.Args, "network")
+		return i >= 0 && i+1 < len(hk.Args) && hk.Args[i+1] == "hook"
+	}
+	h.CreateRuntime = slices.DeleteFunc(slices.Clone(h.CreateRuntime), ours)
+	h.Poststop = slices.DeleteFunc(slices.Clone(h.Poststop), ours)
+	cp.Hooks = &h
+	return &cp
+}
