@@ -23,16 +23,28 @@ func Prepare(rootfs string) error {
 // stacks the old root on top of the new one, so no directory for it is
 // needed inside the container.
 func Pivot(rootfs string) error {
+	oldRoot, err := unix.Open("/", unix.O_DIRECTORY|unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return &os.PathError{Op: "open", Path: "old root", Err: err}
+	}
+	defer unix.Close(oldRoot)
 	if err := unix.Chdir(rootfs); err != nil {
 		return &os.PathError{Op: "chdir", Path: rootfs, Err: err}
 	}
 	if err := unix.PivotRoot(".", "."); err != nil {
 		return &os.PathError{Op: "pivot_root", Path: rootfs, Err: err}
 	}
-	// The old root now sits on top of "."; it is a slave of the host's
-	// since Prepare, so detaching it cannot reach the host. (A mount(2)
-	// of "." here would change the new root instead: mount does not
-	// cross onto the mount stacked on ".", umount does.)
+	// Enter the old root (stacked on ".") by its handle and make it a
+	// recursive slave before detaching it: whatever propagation the
+	// container's root was given (rshared for Kubernetes' Bidirectional
+	// mounts), the unmount must not propagate to the host's peers and
+	// unmount their mounts (the host's /run/netns/* went that way).
+	if err := unix.Fchdir(oldRoot); err != nil {
+		return &os.PathError{Op: "fchdir", Path: "old root", Err: err}
+	}
+	if err := mount("", ".", "", unix.MS_SLAVE|unix.MS_REC, ""); err != nil {
+		return &MountError{Op: "make slave", Target: "old root", Err: err}
+	}
 	if err := unix.Unmount(".", unix.MNT_DETACH); err != nil {
 		return &os.PathError{Op: "umount", Path: "old root", Err: err}
 	}
