@@ -2,7 +2,7 @@
 #   make            build ./myrunc
 #   make demo       busybox container saying hello (installs what it needs)
 #   make test       deps, build, vet, unit tests, bats, conformance gate
-#   make bench      myrunc vs runc vs crun            (BENCH_N=, BENCH_ROUNDS=)
+#   make bench      myrunc vs runc vs crun            (BENCH_N=, BENCH_ROUNDS=, BENCH_ALIVE=, ...)
 #   make bench-network  network attach+detach vs the CNI plugins, 100 in a row
 #   make bench-images   pull+unpack of a Debian image vs podman, skopeo+umoci, the gunzip floor
 #   make conformance  OCI runtime-tools validation suite, PASS/FAIL per test (OCI_FILTER=)
