@@ -11,6 +11,9 @@ import (
 	"myrunc/internal/enginebin"
 )
 
+// setupEngine: the runtime program execs every hook, the network hooks too.
+func setupEngine() {}
+
 // engineCommands stand in for the engine's groups: each execs the engine
 // program with our arguments, which parses them again. The engine's
 // copy is kept under --data-root, next to what it manages.

@@ -7,7 +7,12 @@ import (
 
 	imagecli "myrunc/cli/image"
 	networkcli "myrunc/cli/network"
+	"myrunc/libcontainer/hooks"
 )
+
+// setupEngine: when the engine program is the runtime (its containers),
+// our own network hooks run in process, a process start less per hook.
+func setupEngine() { hooks.Builtin = networkcli.InProcessHook }
 
 // engineCommands are the engine's command groups (engineGroups names them
 // for the runtime program).

@@ -34,6 +34,7 @@ func main() {
 	if slices.Contains(os.Args, "--trace") {
 		trace.Enable()
 	}
+	setupEngine()
 	app := newApp()
 	err := app.Run(os.Args)
 	trace.Mark("end")

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/netip"
 	"slices"
 	"strings"
@@ -66,6 +67,10 @@ func Create(dataRoot, name string, o CreateOpts) (*Network, error) {
 	pool, err := s.definePool(n, o.Subnet, o.Gateway, o.IPRange)
 	if err != nil {
 		return nil, err
+	}
+	if _, err := netLinkExists(n.Bridge); err == nil {
+		// not ours: taking it over would delete it on rm
+		return nil, fmt.Errorf("bridge name %s: a network interface of that name exists already", n.Bridge)
 	}
 	if err := networkUp(n); err != nil {
 		return nil, err
@@ -204,7 +209,15 @@ func networkUp(n *Network) (err error) {
 			fw.insert(r)
 		}
 	}
-	return fw.flush("rules of network " + n.Name)
+	if err := fw.flush("rules of network " + n.Name); err != nil {
+		return err
+	}
+	if legacyForwardDrops() {
+		slog.Warn(fmt.Sprintf("iptables-legacy's filter FORWARD policy is DROP here: containers of network %s cannot reach out "+
+			"or be reached through published ports until that table accepts -i %s and -o %s (myrunc writes to nftables and iptables-nft only)",
+			n.Name, n.Bridge, n.Bridge))
+	}
+	return nil
 }
 
 func (f *firewall) deleteNetworkRules(n *Network) error {

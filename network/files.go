@@ -89,20 +89,39 @@ func resolvConf(host []byte, dns []netip.Addr) []byte {
 }
 
 // writeInPlace replaces path's content keeping its inode (it is
-// bind-mounted); it creates the file when missing.
+// bind-mounted); it creates the file when missing. New content shorter
+// than the old is padded with a comment to the old length, so that one
+// write replaces every byte: a reader never sees an old tail (a removed
+// container's line) nor an empty file.
 func writeInPlace(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE, 0o644)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return err
 	}
-	// write first, then cut: a reader sees the new lines at once, and at
-	// worst a stale tail for the moment between
-	_, err = f.WriteAt(data, 0)
-	if err == nil {
-		err = f.Truncate(int64(len(data)))
+	if st, err := f.Stat(); err == nil && st.Size() > int64(len(data)) {
+		data = padded(data, int(st.Size()))
 	}
+	_, err = f.WriteAt(data, 0)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	return err
+}
+
+// padded is data followed by a comment line of spaces, size bytes in all
+// (a blank line where not even "#\n" fits).
+func padded(data []byte, size int) []byte {
+	out := make([]byte, size)
+	n := copy(out, data)
+	rest := out[n:]
+	for i := range rest {
+		rest[i] = ' '
+	}
+	if len(rest) >= 2 {
+		rest[0] = '#'
+	}
+	if len(rest) >= 1 {
+		rest[len(rest)-1] = '\n'
+	}
+	return out
 }

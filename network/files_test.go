@@ -61,7 +61,15 @@ func TestWriteInPlaceKeepsInode(t *testing.T) {
 	if before.Ino != after.Ino {
 		t.Fatal("the file was replaced, not rewritten")
 	}
-	if b, _ := os.ReadFile(p); string(b) != "short\n" {
+	b, _ := os.ReadFile(p)
+	if len(b) != len("a long first version\n") || !strings.HasPrefix(string(b), "short\n#") || !strings.HasSuffix(string(b), " \n") {
+		t.Fatalf("content %q: want the new lines, then a comment padding to the old length", b)
+	}
+	writeInPlace(p, []byte("a longer second version\n"))
+	if b, _ := os.ReadFile(p); string(b) != "a longer second version\n" {
 		t.Fatalf("content %q", b)
+	}
+	if got := string(padded([]byte("x\n"), 3)); got != "x\n\n" {
+		t.Fatalf("one byte of padding: %q", got)
 	}
 }

@@ -3,16 +3,16 @@
 package network
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/netip"
 	"os"
+	"sort"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
 
+	"myrunc/cli/format"
 	"myrunc/network"
 )
 
@@ -119,7 +119,7 @@ var lsCommand = &cli.Command{
 	Usage:   "list networks",
 	Flags: []cli.Flag{
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "only IDs"},
-		&cli.StringFlag{Name: "format", Usage: "Go template, or json"},
+		&cli.StringFlag{Name: "format", Usage: "Go template, \"table TEMPLATE\" or \"json\""},
 	},
 	Action: func(c *cli.Context) error {
 		if err := nargs(c, 0, 0); err != nil {
@@ -135,16 +135,32 @@ var lsCommand = &cli.Command{
 			}
 			return nil
 		}
-		if f := c.String("format"); f != "" {
-			return printFormatted(f, all, true)
+		rows := make([]any, len(all))
+		for i, n := range all {
+			rows[i] = lsRow{ID: n.ID[:12], Name: n.Name, Driver: n.Driver, Scope: n.Scope, IPv6: n.EnableIPv6,
+				Internal: n.Internal, CreatedAt: n.Created.Format("2006-01-02 15:04:05.999999999 -0700 MST"), Labels: labelList(n.Labels)}
 		}
-		w := tabwriter.NewWriter(os.Stdout, 0, 8, 3, ' ', 0)
-		fmt.Fprintln(w, "NETWORK ID\tNAME\tDRIVER\tSCOPE")
-		for _, n := range all {
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", n.ID[:12], n.Name, n.Driver, n.Scope)
-		}
-		return w.Flush()
+		return format.Table(os.Stdout, c.String("format"), "{{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}", lsHeaders, rows)
 	},
+}
+
+// lsRow has the fields of `docker network ls --format`.
+type lsRow struct {
+	ID, Name, Driver, Scope string
+	IPv6, Internal          bool
+	CreatedAt, Labels       string
+}
+
+var lsHeaders = map[string]string{"ID": "NETWORK ID", "Name": "NAME", "Driver": "DRIVER", "Scope": "SCOPE",
+	"IPv6": "IPV6", "Internal": "INTERNAL", "CreatedAt": "CREATED AT", "Labels": "LABELS"}
+
+func labelList(m map[string]string) string {
+	var kv []string
+	for k, v := range m {
+		kv = append(kv, k+"="+v)
+	}
+	sort.Strings(kv)
+	return strings.Join(kv, ",")
 }
 
 var inspectCommand = &cli.Command{
@@ -156,7 +172,7 @@ var inspectCommand = &cli.Command{
 		if err := nargs(c, 1, -1); err != nil {
 			return err
 		}
-		var out []network.Inspected
+		values := []any{}
 		var errs []error
 		for _, ref := range c.Args().Slice() {
 			n, err := network.Inspect(dataRoot(c), ref)
@@ -164,18 +180,10 @@ var inspectCommand = &cli.Command{
 				errs = append(errs, err)
 				continue
 			}
-			out = append(out, n)
+			values = append(values, n)
 		}
-		if f := c.String("format"); f != "" && f != "json" {
-			if err := printFormatted(f, out, false); err != nil {
-				return err
-			}
-		} else {
-			if out == nil {
-				out = []network.Inspected{}
-			}
-			b, _ := json.MarshalIndent(out, "", "    ")
-			fmt.Println(string(b))
+		if err := format.Inspect(os.Stdout, c.String("format"), values); err != nil {
+			return err
 		}
 		return errors.Join(errs...)
 	},

@@ -72,6 +72,13 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
+// Builtin, when set, may run a hook in this process instead of exec'ing
+// it, and says whether it did. main sets it for hooks that are this very
+// binary's own subcommands (the network hooks), saving a process per hook;
+// libcontainer knows nothing of what they do. A hook it does not take is
+// exec'd as usual.
+var Builtin func(h specs.Hook, state *specs.State) (handled bool, err error)
+
 // Run runs every hook of kind k in order with state on stdin. It stops at
 // the first failure, except for poststart and poststop hooks: their
 // failures are only warnings and the rest still run (runtime-spec), so
@@ -88,7 +95,7 @@ func Run(h *specs.Hooks, k Kind, state *specs.State) error {
 	keepGoing := k == Poststart || k == Poststop
 	var errs []error
 	for i, hook := range list {
-		if err := runOne(hook, st); err != nil {
+		if err := runHook(hook, state, st); err != nil {
 			var he *Error
 			if errors.As(err, &he) {
 				he.Kind, he.Index = k, i
@@ -100,6 +107,18 @@ func Run(h *specs.Hooks, k Kind, state *specs.State) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+func runHook(h specs.Hook, state *specs.State, encoded []byte) error {
+	if Builtin != nil {
+		if handled, err := Builtin(h, state); handled {
+			if err != nil {
+				return &Error{Path: h.Path, Err: err}
+			}
+			return nil
+		}
+	}
+	return runOne(h, encoded)
 }
 
 func runOne(h specs.Hook, state []byte) error {

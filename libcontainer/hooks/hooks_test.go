@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -70,5 +71,37 @@ func TestRunTimeout(t *testing.T) {
 	err := Run(h, Prestart, &specs.State{})
 	if err == nil || !strings.Contains(err.Error(), "timed out after 1s") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+func TestBuiltinRunsInProcessWhatItTakes(t *testing.T) {
+	var got []string
+	Builtin = func(h specs.Hook, st *specs.State) (bool, error) {
+		if h.Path != "/builtin" {
+			return false, nil
+		}
+		got = append(got, st.ID+":"+h.Args[1])
+		if h.Args[1] == "fail" {
+			return true, os.ErrPermission
+		}
+		return true, nil
+	}
+	defer func() { Builtin = nil }()
+	out := filepath.Join(t.TempDir(), "out")
+	h := &specs.Hooks{CreateRuntime: []specs.Hook{
+		{Path: "/builtin", Args: []string{"x", "ok"}},
+		{Path: "/bin/sh", Args: []string{"sh", "-c", `echo ran > "$1"`, "sh", out}},
+		{Path: "/builtin", Args: []string{"x", "fail"}},
+	}}
+	err := Run(h, CreateRuntime, &specs.State{ID: "c1"})
+	if strings.Join(got, " ") != "c1:ok c1:fail" {
+		t.Fatalf("builtin saw %v", got)
+	}
+	if b, _ := os.ReadFile(out); string(b) != "ran\n" {
+		t.Fatal("a hook the builtin did not take was not exec'd")
+	}
+	var he *Error
+	if !errors.As(err, &he) || he.Index != 2 || !errors.Is(err, os.ErrPermission) {
+		t.Fatalf("builtin failure: %v", err)
 	}
 }

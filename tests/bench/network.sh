@@ -177,6 +177,82 @@ printf '  %-34s %10s %10s %10s %10s %14s\n' "ip/nsenter/iptables commands" "-" "
 awk -v a="$mh" -v b="$ct" -v x="$xt" -v t="$(median <"$WORK/m.total")" 'BEGIN {
 	printf "  myrunc hooks / CNI: %.2fx   myrunc hooks / commands: %.2fx   myrunc incl. prepare+release / CNI: %.2fx\n", a / b, a / x, t / b }'
 
+# In a real lifecycle under myrunc the hooks run in process (hooks.Builtin):
+# `run -d` + `delete -f` of a busybox bundle with a new netns, without and
+# with networks (one published port); the difference is what networking
+# adds to a container under myrunc.
+mkdir -p "$WORK/rootfs/bin" "$WORK/rootfs/proc" "$WORK/rootfs/dev" "$WORK/rootfs/sys" "$WORK/rootfs/etc"
+cp /bin/busybox "$WORK/rootfs/bin/"; ln -s busybox "$WORK/rootfs/bin/sleep"
+lifecycle() { # ID NET(0|1) PORT
+	local b="$WORK/lc/$1" t0 t1
+	mkdir -p "$b"; ln -sfn "$WORK/rootfs" "$b/rootfs"
+	"$MYRUNC" spec --bundle "$b" 2>/dev/null || true
+	jq --arg cg "/myrunc-bench-net-$1" '.process.terminal = false | .process.args = ["sleep", "600"] | .linux.cgroupsPath = $cg' \
+		"$b/config.json" >"$b/c.json" && mv "$b/c.json" "$b/config.json"
+	[ "$2" = 1 ] && "${M[@]}" network attach-bundle --bundle "$b" -p "$3:80" "$1" >/dev/null
+	t0=$(now)
+	"${M[@]}" --root "$WORK/state" run -d --bundle "$b" "$1" </dev/null >/dev/null 2>&1
+	"${M[@]}" --root "$WORK/state" delete -f "$1"
+	t1=$(now)
+	[ "$2" = 1 ] && "${M[@]}" network release "$1"
+	echo "$(ms "$t0" "$t1")" >>"$WORK/lc.$2"
+}
+for i in $(seq 1 "$N"); do
+	lifecycle "lcn$i" 0
+	lifecycle "lcy$i" 1 $((12000 + i))
+done
+l0=$(median <"$WORK/lc.0"); l1=$(median <"$WORK/lc.1")
+# the kernel's part: one `ip -batch` process adding a veth into a netns and
+# deleting it, N times (no process start per operation)
+for i in $(seq 1 "$N"); do
+	p=$(holder)
+	printf 'link add vk%d type veth peer name eth0 netns %d\nlink del vk%d\n' "$i" "$p" "$i"
+done >"$WORK/veth.batch"
+t0=$(now); "${H[@]}" ip -batch "$WORK/veth.batch"; t1=$(now)
+printf '\nmyrunc run -d + delete -f, median of %d (ms): no network %s, bridge + one port %s: networking adds %s\n' \
+	"$N" "$l0" "$l1" "$(awk -v a="$l0" -v b="$l1" 'BEGIN { printf "%.1f", b - a }')"
+printf '  of which the kernel alone, creating a veth into a netns and deleting it: %s per container\n' \
+	"$(awk -v a="$t0" -v b="$t1" -v n="$N" 'BEGIN { printf "%.1f", (b - a) / 1e6 / n }')"
+
+# CPU time (user+sys of every process it ran, nsenter included for all
+# sides alike): what the work costs on an idle machine, where wall time is
+# about CPU time plus the kernel's own waits; on a loaded one wall time is
+# mostly waiting for a core.
+cpu_ms() { # N CMD...: runs CMD in a subshell; prints its children's CPU ms per round
+	local n=$1
+	shift
+	("$@"; times) | tail -1 | awk -v n="$n" '{
+		split($1, u, /[ms]/); split($2, s, /[ms]/)
+		printf "%.1f", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * 1000 / n }'
+}
+cpu_myrunc() {
+	local i
+	for i in $(seq 1 "$N"); do
+		state "cpu$i" "${cpupids[$i]}" "$WORK/b/cpu$i" | "${M[@]}" network hook attach "cpu$i"
+		echo '{}' | "${M[@]}" network hook detach "cpu$i"
+	done
+}
+cpu_cni() {
+	local i ns
+	for i in $(seq 1 "$N"); do
+		ns=/proc/${cpupids[$i]}/ns/net
+		cni ADD bridge "cpu$i" "$ns" "$(cni_conf bridge)" >"$WORK/cpu$i.res"
+		cni ADD portmap "cpu$i" "$ns" "$(cni_conf portmap "$WORK/cpu$i.res" $((31000 + i)))" >/dev/null
+		cni DEL portmap "cpu$i" "$ns" "$(cni_conf portmap "$WORK/cpu$i.res" $((31000 + i)))" >/dev/null
+		cni DEL bridge "cpu$i" "$ns" "$(cni_conf bridge)" >/dev/null
+	done
+}
+cpupids=()
+for i in $(seq 1 "$N"); do
+	cpupids[i]=$(holder)
+	"${M[@]}" network attach-bundle --bundle "$(mkbundle "cpu$i")" -p "$((21000 + i)):80" "cpu$i" >/dev/null
+done
+cm=$(cpu_ms "$N" cpu_myrunc)
+cc=$(cpu_ms "$N" cpu_cni)
+for i in $(seq 1 "$N"); do "${M[@]}" network release "cpu$i"; kill "${cpupids[$i]}" 2>/dev/null || true; done
+printf '\nCPU time per container, attach+detach (ms, user+sys of all processes, %d rounds)\n' "$N"
+printf '  myrunc hooks %s   CNI bridge+portmap %s   ratio %s\n' "$cm" "$cc" "$(awk -v a="$cm" -v b="$cc" 'BEGIN { printf "%.2fx", a / b }')"
+
 # 127.0.0.1:PORT: DNAT through route_localnet (what myrunc does: no process
 # to keep) next to a userland proxy (what docker-proxy does: one process
 # per published port), on the same container, fresh connection per request

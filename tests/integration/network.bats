@@ -76,9 +76,11 @@ start() {
 	MR run -d --bundle "${!b}" "$1" </dev/null >"$TEST_DIR/$1.out" 2>&1 || fail "run $1: $(cat "$TEST_DIR/$1.out")"
 }
 
-# serve ID: busybox httpd on port 80 in the container
+# serve ID: busybox httpd on port 80 in the container, listening when it returns
 serve() {
 	MR exec -d "$1" httpd -f -p 80 -h /www || fail "httpd in $1"
+	retry 10 MR exec "$1" sh -c 'cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | grep -q ":0050 0*:0000 0A"' ||
+		fail "httpd in $1 does not listen"
 }
 
 # in ID CMD...: run a shell command in the container
@@ -90,8 +92,7 @@ cexec() {
 	echo "$output"
 }
 
-# fetch_until URL WANT [ENTER...]: wget URL until it prints WANT (a server
-# just started may need a moment)
+# host_get / out_get URL: wget from the lab's host / from the outside
 host_get() { "${HOST_ENTER[@]}" timeout 3 "$BUSYBOX" wget -qO- "$1" 2>/dev/null; }
 out_get() { "${OUT_ENTER[@]}" timeout 3 "$BUSYBOX" wget -qO- "$1" 2>/dev/null; }
 
@@ -132,9 +133,15 @@ ip_of() { # ID [NETWORK]
 	assert_output_contains "overlaps the host's route"
 	mr -1 network create --subnet 10.93.0.0/24 --gateway 10.94.0.1 d
 	assert_output_contains "gateway"
+	mr -1 network create -o com.docker.network.bridge.name=uplink0 f
+	assert_output_contains "uplink0" "exists already"
 	mr -0 network ls --format '{{.Name}}'
 	[ "$(squeeze "$output")" = "bridge host none a" ]
-	mr -0 network rm a
+	mr -0 network create e
+	mr -0 network inspect -f '{{(index .IPAM.Config 0).Subnet}}' e
+	[ "$output" = 172.17.0.0/16 ] || fail "the first free default pool is 172.17.0.0/16, got $output"
+	mr -0 network prune -f
+	[ "$(squeeze "$output")" = "Deleted Networks: a e" ]
 }
 
 @test "five containers on the default bridge get distinct addresses; masquerade out as seen from outside" {
@@ -357,6 +364,19 @@ ip_of() { # ID [NETWORK]
 	mr -0 network release a b
 	mr -0 network rm web
 	"$NETLAB" diff "$LAB" "$TEST_DIR/before.snap" || fail "rules not back to before"
+}
+
+@test "iptables-legacy with FORWARD policy DROP (no way for us to add rules there) gets a clear warning" {
+	command -v iptables-legacy >/dev/null || skip "no iptables-legacy"
+	"${HOST_ENTER[@]}" iptables-legacy -P FORWARD DROP
+	"$NETLAB" snapshot "$LAB" "$TEST_DIR/before.snap"
+	mr -0 network create --subnet 10.91.0.0/24 web
+	assert_output_contains "iptables-legacy's filter FORWARD policy is DROP" "-i mr-"
+	mr -0 network rm web
+	"${HOST_ENTER[@]}" iptables-legacy -P FORWARD ACCEPT
+	"$NETLAB" snapshot "$LAB" "$TEST_DIR/before.snap"
+	mr -0 network create --subnet 10.92.0.0/24 web2
+	assert_output_not_contains "iptables-legacy"
 }
 
 @test "a bundle attached through the hooks runs under runc; everything goes with the last container and network" {
