@@ -2,7 +2,7 @@
 #   make            build ./myrunc
 #   make demo       busybox container saying hello (installs what it needs)
 #   make test       deps, build, vet, unit tests, bats, conformance gate
-#   make bench      myrunc vs runc vs crun            (BENCH_N=, BENCH_ROUNDS=)
+#   make bench      myrunc vs runc vs crun            (BENCH_N=, BENCH_ROUNDS=, BENCH_ALIVE=, ...)
 #   make bench-network  network attach+detach vs the CNI plugins, 100 in a row
 #   make bench-engine   container run -d -p / rm -f vs podman
 #   make bench-images   pull+unpack of a Debian image vs podman, skopeo+umoci, the gunzip floor
@@ -39,15 +39,19 @@ endif
 .PHONY: build deps deps-build demo test vet unit integration bench conformance \
 	conformance-check lint-scripts clean
 
-# Three programs, one file: the slim init (cmd/myrunc-init, pure Go) is
-# built first and embedded in the engine program (the root package with
-# the engine tag: every command), and both in the runtime (the root
-# package without it), which execs the engine for the engine's commands.
+# Programs in one file: the slim init (cmd/myrunc-init, pure Go) and its
+# cgo build (the nsenter constructor: exec and joined namespaces) are built
+# first and embedded in the engine program (the root package with the
+# engine tag: every command), and all in the runtime (the root package
+# without it), which execs the engine for the engine's commands.
 SLIM_INIT := libcontainer/slimbin/myrunc-init
+NSENTER_INIT := libcontainer/slimbin/myrunc-nsinit
 ENGINE_BIN := internal/enginebin/myrunc-engine
 build:
 	CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -ldflags "-s -w" -o $(SLIM_INIT) ./cmd/myrunc-init
 	sha256sum $(SLIM_INIT) | cut -c1-16 >$(SLIM_INIT).sum
+	$(GO) build $(GOFLAGS_BUILD) -ldflags "-s -w -linkmode external -extldflags -static" -o $(NSENTER_INIT) ./cmd/myrunc-init
+	sha256sum $(NSENTER_INIT) | cut -c1-16 >$(NSENTER_INIT).sum
 	$(GO) build $(GOFLAGS_BUILD_ENGINE) -ldflags "-s -w $(LDFLAGS)" -o $(ENGINE_BIN) .
 	sha256sum $(ENGINE_BIN) | cut -c1-16 >$(ENGINE_BIN).sum
 	$(GO) build $(GOFLAGS_BUILD_SLIM) -ldflags "$(LDFLAGS)" -o myrunc .

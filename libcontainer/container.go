@@ -89,8 +89,9 @@ func (c *Container) refresh() error {
 	return nil
 }
 
-// List loads every container under root, sorted by id.
-func List(root string) ([]*Container, error) {
+// ListIDs is the ids List loads, sorted, without reading any container's
+// state (`list -q`).
+func ListIDs(root string) ([]string, error) {
 	entries, err := os.ReadDir(root)
 	if os.IsNotExist(err) {
 		return nil, nil
@@ -98,12 +99,25 @@ func List(root string) ([]*Container, error) {
 	if err != nil {
 		return nil, err
 	}
-	var list []*Container
+	var ids []string
 	for _, e := range entries {
-		if !e.IsDir() || ValidateID(e.Name()) != nil {
-			continue
+		if e.IsDir() && ValidateID(e.Name()) == nil {
+			ids = append(ids, e.Name())
 		}
-		c, err := Load(root, e.Name())
+	}
+	sort.Strings(ids)
+	return ids, nil
+}
+
+// List loads every container under root, sorted by id.
+func List(root string) ([]*Container, error) {
+	ids, err := ListIDs(root)
+	if err != nil {
+		return nil, err
+	}
+	var list []*Container
+	for _, id := range ids {
+		c, err := Load(root, id)
 		if errors.Is(err, ErrNotExist) {
 			continue // deleted while we looked
 		}
@@ -112,7 +126,6 @@ func List(root string) ([]*Container, error) {
 		}
 		list = append(list, c)
 	}
-	sort.Slice(list, func(i, j int) bool { return list[i].id < list[j].id })
 	return list, nil
 }
 

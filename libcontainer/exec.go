@@ -102,7 +102,7 @@ func (c *Container) Exec(o *ExecOpts) (*Process, error) {
 		defer recv.Close()
 	}
 	p, err := spawn(spawnArgs{stdin: o.Stdin, stdout: o.Stdout, stderr: o.Stderr,
-		preserveFds: o.PreserveFds, ns: ns, console: send})
+		preserveFds: o.PreserveFds, ns: ns, console: send, slimRoot: c.root})
 	if err != nil {
 		return nil, err
 	}

@@ -40,8 +40,8 @@ type spawnArgs struct {
 	uidMaps, gidMaps []specs.LinuxIDMapping
 	// console is the socket the init sends its pty master over
 	console *os.File
-	// slimRoot is the state root where the slim init is kept, if the init
-	// may be the slim one; "" runs our own binary
+	// slimRoot is the state root where the slim inits are kept; "" runs
+	// our own binary
 	slimRoot string
 }
 
@@ -102,11 +102,7 @@ func spawn(a spawnArgs) (*initProcess, error) {
 		}
 		defer pidPipe.Close()
 	}
-	slimRoot := a.slimRoot
-	if ns.viaNsenter {
-		slimRoot = "" // the slim init has no nsenter constructor
-	}
-	if exe := initExe(slimRoot); exe != nil {
+	if exe := initExe(a.slimRoot, ns.viaNsenter); exe != nil {
 		defer exe.Close()
 		cmd.Path = "/proc/self/fd/" + strconv.Itoa(3+len(cmd.ExtraFiles))
 		cmd.ExtraFiles = append(cmd.ExtraFiles, exe)
