@@ -118,14 +118,21 @@ func List(root string) ([]*Container, error) {
 
 // Status derives the status from what is true now: whether the init
 // lives, whether it still waits at the start gate, whether it is frozen.
+// A container whose creator died part-way is stopped: it will never run.
 func (c *Container) Status() Status {
 	if c.state == nil {
-		return Creating
+		return Stopped
+	}
+	if cr := c.state.Creator; cr != nil {
+		if alive(cr.Pid, cr.StartTime) {
+			return Creating
+		}
+		return Stopped
 	}
 	if !alive(c.state.Pid, c.state.InitStartTime) {
 		return Stopped
 	}
-	if _, err := os.Lstat(filepath.Join(c.dir, gateFile)); err == nil {
+	if _, err := os.Lstat(filepath.Join(c.dir, gateFile)); err == nil && c.initAtGate() {
 		return Created
 	}
 	if c.frozen() {
@@ -149,6 +156,11 @@ func (c *Container) Lock() error {
 	}
 	if err != nil {
 		return err
+	}
+	if !sameFile(f, c.dir) {
+		// deleted (and maybe created anew) while we waited for the lock
+		f.Close()
+		return notExist(c.id)
 	}
 	c.lock = f
 	if err := c.refresh(); err != nil {

@@ -47,26 +47,14 @@ func Create(root, id string, o *CreateOpts) (_ *Container, err error) {
 	if err := ValidateID(id); err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(root, 0o711); err != nil {
-		return nil, err
-	}
 	c := &Container{root: root, id: id, dir: filepath.Join(root, id)}
-	if err := os.Mkdir(c.dir, 0o711); err != nil {
-		if errors.Is(err, os.ErrExist) {
-			return nil, fmt.Errorf("container %q %w", id, ErrExist)
-		}
-		return nil, err
-	}
-	rb := &rollback{dir: c.dir}
+	rb := &rollback{}
 	defer func() {
 		if err != nil {
 			rb.run()
 			c.Unlock()
 		}
 	}()
-	if err := c.Lock(); err != nil {
-		return nil, err
-	}
 	p, st, err := c.createInit(o, rb)
 	if err != nil {
 		return nil, err
@@ -81,6 +69,11 @@ func Create(root, id string, o *CreateOpts) (_ *Container, err error) {
 			return nil, err
 		}
 	}
+	// the init goes on to wait for start only once it is on record
+	if err := p.sock.Commit(); err != nil {
+		return nil, fmt.Errorf("container init exited before create finished: %w", err)
+	}
+	trace.Mark("committed")
 	p.sock.Close()
 	p.gate.Close()
 	if !p.forked {
@@ -112,6 +105,18 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 	if err != nil {
 		return nil, nil, err
 	}
+	creator, err := self()
+	if err != nil {
+		return nil, nil, err
+	}
+	// from here on, what is made is on record
+	rec := &State{ID: c.id, Bundle: o.Bundle, Rootfs: s.Root.Path, CgroupPath: cgPath,
+		OwnMountNs: ns.ownMount, Owner: strconv.Itoa(os.Geteuid()), Creator: creator}
+	if c.lock, err = makeStateDir(c.root, c.id, rec); err != nil {
+		return nil, nil, err
+	}
+	rb.dir = c.dir
+	trace.Mark("made state dir")
 	send, recv, err := consoleFor(s.Process.Terminal, o.ConsoleSocket, o.AttachConsole)
 	if err != nil {
 		return nil, nil, err
@@ -148,13 +153,14 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 		return nil, nil, err
 	}
 	defer closeFiles(mountFiles) // the init has its own copies once sent
+	rec.Pid, rec.InitStartTime = pid, start
 	st := &State{ID: c.id, Pid: pid, Bundle: o.Bundle, Rootfs: s.Root.Path, InitStartTime: start,
 		Annotations: s.Annotations, CgroupPath: cgPath, OwnMountNs: ns.ownMount, Hooks: s.Hooks,
-		Owner: strconv.Itoa(os.Geteuid())}
+		Owner: rec.Owner, GateInode: gateInode(p.gate)}
 	cfg := &handshake.Config{ID: c.id, Bundle: o.Bundle, Spec: initSpec(s), Pid: pid, NoPivot: o.NoPivot,
 		NoNewKeyring: o.NoNewKeyring, PreserveFds: o.PreserveFds, UnshareCgroupNs: ns.unshareCgroup,
 		InUserNS: ns.inUserNS, Plan: plan, MountFiles: mountFiles, ConsoleFd: p.consoleFd, Seccomp: filter}
-	mgr, err := c.handshake(p, cg, cfg, o)
+	mgr, err := c.handshake(p, cg, cfg, o, rec)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -175,14 +181,20 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 // cgroups/prewarm_linux.c starts it at process start), which the init
 // spends setting up its rootfs. The init waits for CgroupReady only before
 // its cgroup mounts and before it unshares its cgroup namespace.
-func (c *Container) handshake(p *initProcess, cg *pendingCgroup, cfg *handshake.Config, o *CreateOpts) (cgroups.Manager, error) {
+func (c *Container) handshake(p *initProcess, cg *pendingCgroup, cfg *handshake.Config, o *CreateOpts, rec *State) (cgroups.Manager, error) {
 	if err := p.sock.SendConfig(cfg); err != nil {
 		return nil, err
 	}
 	trace.Mark("sent config")
-	// keep the spec while the init works
+	// while the init works: put its pid on record, keep the spec
 	saved := make(chan error, 1)
-	go func() { saved <- saveConfig(c.dir, o.Spec) }()
+	go func() {
+		err := rec.save(c.dir)
+		if err == nil {
+			err = saveConfig(c.dir, o.Spec)
+		}
+		saved <- err
+	}()
 	var mgr cgroups.Manager
 	var joinErr error
 	done := make(chan struct{})
@@ -313,7 +325,7 @@ func writePidFile(path string, pid int) error {
 
 // rollback undoes a failed create: no process, cgroup or state is left.
 type rollback struct {
-	dir    string
+	dir    string // "" until the state directory is made
 	init   *initProcess
 	cgroup *pendingCgroup
 }
@@ -331,5 +343,7 @@ func (r *rollback) run() {
 			destroyCgroup(m)
 		}
 	}
-	os.RemoveAll(r.dir)
+	if r.dir != "" {
+		os.RemoveAll(r.dir)
+	}
 }

@@ -150,6 +150,7 @@ func (c *Container) startExec(p *initProcess, s *specs.Spec, filter *seccomp.Pro
 	if err != nil {
 		return fmt.Errorf("exec: join the container's cgroup: %w", err)
 	}
+	trace.Mark("joined cgroup")
 	if err := p.sock.CgroupReady(); err != nil {
 		return err
 	}
