@@ -87,6 +87,10 @@ var execCommand = &cli.Command{
 // execProcess is --process, or the container's own process with the
 // command and the flags' changes.
 func execProcess(c *cli.Context, ct *libcontainer.Container) (*specs.Process, error) {
+	cs, err := ct.Config()
+	if err != nil {
+		return nil, err
+	}
 	var p *specs.Process
 	if f := c.String("process"); f != "" {
 		data, err := os.ReadFile(f)
@@ -98,14 +102,10 @@ func execProcess(c *cli.Context, ct *libcontainer.Container) (*specs.Process, er
 			return nil, fmt.Errorf("exec --process %s: invalid JSON: %w", f, err)
 		}
 	} else {
-		s, err := ct.Config()
-		if err != nil {
-			return nil, err
+		if cs.Process == nil {
+			cs.Process = &specs.Process{}
 		}
-		if s.Process == nil {
-			s.Process = &specs.Process{}
-		}
-		p = s.Process
+		p = cs.Process
 		p.Args = c.Args().Tail()
 		if len(p.Args) == 0 {
 			return nil, fmt.Errorf("exec: no command given (and no --process)")
@@ -115,7 +115,7 @@ func execProcess(c *cli.Context, ct *libcontainer.Container) (*specs.Process, er
 	if err := applyExecFlags(c, p); err != nil {
 		return nil, err
 	}
-	if err := spec.ValidateProcess(p); err != nil {
+	if err := spec.ValidateExec(p, cs); err != nil {
 		return nil, fmt.Errorf("exec: %w", err)
 	}
 	return p, nil

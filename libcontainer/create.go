@@ -216,7 +216,11 @@ func (c *Container) handshake(p *initProcess, cg *pendingCgroup, cfg *handshake.
 		}
 	}()
 	joined := func() error { <-done; return joinErr }
+	stopGuard := guardThreadKill(p.pid, o.Spec)
 	err := c.drive(p.sock, cfg, o, joined)
+	if stopGuard() {
+		err = errKilledByFilter
+	}
 	if jerr := joined(); err != nil && jerr != nil {
 		err = jerr // the real cause of the init's death
 	}

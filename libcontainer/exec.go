@@ -154,6 +154,15 @@ func (c *Container) startExec(p *initProcess, s *specs.Spec, filter *seccomp.Pro
 	if err := p.sock.CgroupReady(); err != nil {
 		return err
 	}
+	stopGuard := guardThreadKill(p.pid, s)
+	err = c.driveExec(p, s)
+	if stopGuard() {
+		err = errKilledByFilter
+	}
+	return err
+}
+
+func (c *Container) driveExec(p *initProcess, s *specs.Spec) error {
 	for {
 		msg, err := p.sock.Next()
 		if err != nil {

@@ -35,7 +35,28 @@ func Validate(s *specs.Spec) error {
 		func() error { return validateHooks(s.Hooks) },
 		func() error { return validateNamespaces(s) },
 		func() error { return validateLinux(s.Linux) },
+		func() error { return checkInitSurvivesSeccomp(s) },
 	)
+}
+
+func checkInitSurvivesSeccomp(s *specs.Spec) error {
+	if s.Linux == nil {
+		return nil
+	}
+	return CheckSeccompForProcess(s.Linux.Seccomp, s.Process)
+}
+
+// ValidateExec checks a process that `exec` would start in a container
+// created from container: the process itself, and what the container's
+// settings mean for it.
+func ValidateExec(p *specs.Process, container *specs.Spec) error {
+	if err := ValidateProcess(p); err != nil {
+		return err
+	}
+	if container != nil && container.Linux != nil {
+		return CheckSeccompForProcess(container.Linux.Seccomp, p)
+	}
+	return nil
 }
 
 // validateRoot requires root.path to be an existing directory. A relative

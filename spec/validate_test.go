@@ -199,3 +199,34 @@ func TestValidateNoPanic(t *testing.T) {
 		t.Errorf("minimal spec: %v", err)
 	}
 }
+
+func TestSeccompThatKillsTheInit(t *testing.T) {
+	allow := func(names ...string) specs.LinuxSyscall {
+		return specs.LinuxSyscall{Names: names, Action: specs.ActAllow}
+	}
+	minimal := &specs.LinuxSeccomp{DefaultAction: specs.ActKill,
+		Syscalls: []specs.LinuxSyscall{allow("read", "write", "exit_group")}}
+	err := CheckSeccompForProcess(minimal, &specs.Process{})
+	var fe *FieldError
+	if !errors.As(err, &fe) || fe.Path != "linux.seccomp.defaultAction" || !strings.Contains(fe.Msg, "setresuid") {
+		t.Fatalf("a killing default without noNewPrivileges: %v", err)
+	}
+	err = CheckSeccompForProcess(minimal, &specs.Process{NoNewPrivileges: true})
+	if err == nil || !strings.Contains(err.Error(), "execve") {
+		t.Fatalf("a killing default that does not allow execve: %v", err)
+	}
+	withExec := &specs.LinuxSeccomp{DefaultAction: specs.ActKillProcess,
+		Syscalls: []specs.LinuxSyscall{allow("execve")}}
+	if err := CheckSeccompForProcess(withExec, &specs.Process{NoNewPrivileges: true}); err != nil {
+		t.Fatalf("noNewPrivileges and execve allowed: %v", err)
+	}
+	everything := &specs.LinuxSeccomp{DefaultAction: specs.ActTrap,
+		Syscalls: []specs.LinuxSyscall{allow(initSyscallsEarly...)}}
+	if err := CheckSeccompForProcess(everything, &specs.Process{}); err != nil {
+		t.Fatalf("every syscall of the init allowed: %v", err)
+	}
+	errno := &specs.LinuxSeccomp{DefaultAction: specs.ActErrno}
+	if err := CheckSeccompForProcess(errno, &specs.Process{}); err != nil {
+		t.Fatalf("a default that does not kill: %v", err)
+	}
+}
