@@ -90,6 +90,7 @@ func (s *initState) runSteps(steps []step) (string, error) {
 			return st.name, err
 		}
 		s.timings = append(s.timings, trace.Event{Name: st.name, At: trace.Now()})
+		trace.Fault(trace.InitFaultPrefix + st.name)
 	}
 	return "", nil
 }
