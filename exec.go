@@ -11,7 +11,6 @@ import (
 	"github.com/urfave/cli/v2"
 	"golang.org/x/sys/unix"
 
-	"myrunc/internal/fastjson"
 	"myrunc/libcontainer"
 	"myrunc/libcontainer/console"
 	"myrunc/libcontainer/user"
@@ -97,9 +96,8 @@ func execProcess(c *cli.Context, ct *libcontainer.Container) (*specs.Process, er
 		if err != nil {
 			return nil, fmt.Errorf("exec --process: %w", err)
 		}
-		p = &specs.Process{}
-		if err := fastjson.Unmarshal(data, p); err != nil {
-			return nil, fmt.Errorf("exec --process %s: invalid JSON: %w", f, err)
+		if p, err = spec.DecodeProcess(data, f); err != nil {
+			return nil, fmt.Errorf("exec --process: %w", err)
 		}
 	} else {
 		if cs.Process == nil {

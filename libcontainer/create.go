@@ -20,6 +20,7 @@ import (
 	"myrunc/libcontainer/handshake"
 	"myrunc/libcontainer/hooks"
 	"myrunc/libcontainer/rootfs"
+	"myrunc/libcontainer/seccomp"
 )
 
 // CreateOpts is what `create` and `run` pass to Create.
@@ -83,28 +84,68 @@ func Create(root, id string, o *CreateOpts) (_ *Container, err error) {
 	return c, nil
 }
 
-func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *State, error) {
+// prepared is what createInit works out before it makes anything.
+type prepared struct {
+	ns         *nsPlan
+	cgPath     string
+	filter     *seccomp.Program
+	dirs       []cgroups.Dir
+	plan       *rootfs.Plan
+	send, recv *os.File // the console's ends (process.terminal)
+}
+
+func (pr *prepared) close() {
+	pr.ns.close()
+	for _, f := range []*os.File{pr.send, pr.recv} {
+		if f != nil {
+			f.Close()
+		}
+	}
+}
+
+// prepare works out everything create needs from the spec and the host:
+// what can fail without anything made fails here.
+func (c *Container) prepare(o *CreateOpts) (_ *prepared, err error) {
 	s := o.Spec
 	if s.Linux == nil {
 		s.Linux = &specs.Linux{}
 	}
 	ns, err := planNamespaces(s)
 	if err != nil {
+		return nil, err
+	}
+	pr := &prepared{ns: ns}
+	defer func() {
+		if err != nil {
+			pr.close()
+		}
+	}()
+	if pr.cgPath, err = cgroups.CleanPath(s.Linux.CgroupsPath, c.id); err != nil {
+		return nil, fmt.Errorf("linux.cgroupsPath: %w", err)
+	}
+	if pr.filter, err = seccompFor(c.root, s); err != nil {
+		return nil, err
+	}
+	if pr.dirs, err = cgroups.DirsFor(pr.cgPath); err != nil {
+		return nil, err
+	}
+	pr.plan, err = rootfs.MakePlan(rootfs.Input{Spec: s, Bundle: o.Bundle, InUserNS: ns.inUserNS,
+		Cgroups: toRootfsDirs(pr.dirs), HasKcore: exists("/proc/kcore")})
+	if err != nil {
+		return nil, err
+	}
+	pr.send, pr.recv, err = consoleFor(s.Process.Terminal, o.ConsoleSocket, o.AttachConsole)
+	return pr, err
+}
+
+func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *State, error) {
+	s := o.Spec
+	pr, err := c.prepare(o)
+	if err != nil {
 		return nil, nil, err
 	}
-	defer ns.close()
-	cgPath, err := cgroups.CleanPath(s.Linux.CgroupsPath, c.id)
-	if err != nil {
-		return nil, nil, fmt.Errorf("linux.cgroupsPath: %w", err)
-	}
-	filter, err := seccompFor(c.root, s)
-	if err != nil {
-		return nil, nil, err
-	}
-	dirs, err := cgroups.DirsFor(cgPath)
-	if err != nil {
-		return nil, nil, err
-	}
+	defer pr.close()
+	ns, cgPath, filter, plan, send, recv := pr.ns, pr.cgPath, pr.filter, pr.plan, pr.send, pr.recv
 	creator, err := self()
 	if err != nil {
 		return nil, nil, err
@@ -117,19 +158,9 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 	}
 	rb.dir = c.dir
 	trace.Mark("made state dir")
-	send, recv, err := consoleFor(s.Process.Terminal, o.ConsoleSocket, o.AttachConsole)
-	if err != nil {
-		return nil, nil, err
-	}
 	// the cgroup is made while the init starts: it needs no pid until joined
 	cg := makeCgroup(c.id, cgPath, s)
 	rb.cgroup = cg
-	if send != nil {
-		defer send.Close()
-	}
-	if recv != nil {
-		defer recv.Close()
-	}
 	p, err := spawn(spawnArgs{gateDir: c.dir, stdin: o.Stdin, stdout: o.Stdout, stderr: o.Stderr,
 		preserveFds: o.PreserveFds, ns: ns, uidMaps: s.Linux.UIDMappings, gidMaps: s.Linux.GIDMappings,
 		console: send, slimRoot: c.root})
@@ -142,11 +173,6 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 	_, start, err := procStat(pid)
 	if err != nil {
 		return nil, nil, fmt.Errorf("container init exited early: %w", err)
-	}
-	plan, err := rootfs.MakePlan(rootfs.Input{Spec: s, Bundle: o.Bundle, InUserNS: ns.inUserNS,
-		Cgroups: toRootfsDirs(dirs), HasKcore: exists("/proc/kcore")})
-	if err != nil {
-		return nil, nil, err
 	}
 	mountFiles, err := idmappedMounts(plan, pid)
 	if err != nil {

@@ -75,7 +75,7 @@ func TestLoadJSONErrors(t *testing.T) {
 		{"bad char", "{\"a\":}", "config.json: invalid JSON at line 1, column 6: invalid character '}' looking for beginning of value"},
 		{"garbage after", "{}\nx", "config.json: invalid JSON at line 2, column 1: invalid character 'x' after top-level value"},
 		{"args not a list", `{"process": {"args": 5}}`, "process.args: cannot unmarshal number into []string"},
-		{"arg not a string", `{"process": {"args": [1]}}`, "process.args: cannot unmarshal number into string"},
+		{"arg not a string", `{"process": {"args": ["sh", 1]}}`, "process.args[1]: cannot unmarshal number into string"},
 		{"negative uid", `{"process": {"user": {"uid": -1}}}`, "process.user.uid: cannot unmarshal number -1 into uint32"},
 		{"not an object", `[]`, "config.json: cannot unmarshal array into specs.Spec"},
 	}
@@ -134,7 +134,13 @@ func TestLoadValidates(t *testing.T) {
 		{"invalid version", `{"ociVersion": "invalid", "root": {"path": "rootfs"}, "process": {"args": ["sh"], "cwd": "/"}}`,
 			`ociVersion: unsupported version "invalid" (this runtime supports 1.0.0 to ` + specs.Version + `)`},
 		{"empty args", `{"ociVersion": "1.0.0", "root": {"path": "rootfs"}, "process": {"args": [], "cwd": "/"}}`, "process.args: must not be empty"},
-		{"null", "null", "ociVersion: must be set"},
+		{"null", "null", "config.json: is null, not a JSON object"},
+		{"type error in an array", minimal + `, "mounts": [{}, {}, {"destination": "/x", "options": 5}]}`,
+			"mounts[2].options: cannot unmarshal number into []string"},
+		{"type error in a map", minimal + `, "annotations": {"a.b": 1}}`, `annotations["a.b"]: cannot unmarshal number into string`},
+		{"out of range", minimal + `, "linux": {"resources": {"cpu": {"shares": -1}}}}`,
+			"linux.resources.cpu.shares: cannot unmarshal number -1 into uint64"},
+		{"not an object", `[1, 2]`, "config.json: cannot unmarshal array into specs.Spec"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -83,17 +83,17 @@ func TestValidateMounts(t *testing.T) {
 		{"bind without source", add(specs.Mount{Destination: "/mnt", Options: []string{"rbind"}}), "mounts[7].source: required for a bind mount"},
 		{"bind type without source", add(specs.Mount{Destination: "/mnt", Type: "bind"}), "mounts[7].source: required for a bind mount"},
 		{"no type, not bind", add(specs.Mount{Destination: "/mnt", Source: "tmpfs"}), "mounts[7].type: required unless the mount is a bind mount"},
-		{"idmap uid only", add(specs.Mount{Destination: "/mnt", Source: "/x", Type: "bind", UIDMappings: idmap}), "mounts[7].gidMappings: required with uidMappings (idmapped mount)"},
-		{"idmap gid only", add(specs.Mount{Destination: "/mnt", Source: "/x", Type: "bind", GIDMappings: idmap}), "mounts[7].uidMappings: required with gidMappings (idmapped mount)"},
-		{"idmap size 0", add(specs.Mount{Destination: "/mnt", Source: "/x", Type: "bind", UIDMappings: idmap,
+		{"idmap uid only", add(specs.Mount{Destination: "/mnt", Source: "/", Type: "bind", UIDMappings: idmap}), "mounts[7].gidMappings: required with uidMappings (idmapped mount)"},
+		{"idmap gid only", add(specs.Mount{Destination: "/mnt", Source: "/", Type: "bind", GIDMappings: idmap}), "mounts[7].uidMappings: required with gidMappings (idmapped mount)"},
+		{"idmap size 0", add(specs.Mount{Destination: "/mnt", Source: "/", Type: "bind", UIDMappings: idmap,
 			GIDMappings: []specs.LinuxIDMapping{{Size: 0}}}), "mounts[7].gidMappings[0].size: must be positive"},
-		{"idmap good", add(specs.Mount{Destination: "/mnt", Source: "/x", Type: "bind", UIDMappings: idmap, GIDMappings: idmap}), ""},
+		{"idmap good", add(specs.Mount{Destination: "/mnt", Source: "/", Type: "bind", UIDMappings: idmap, GIDMappings: idmap}), ""},
 		{"idmap option on tmpfs", add(specs.Mount{Destination: "/mnt", Type: "tmpfs", Source: "tmpfs", Options: []string{"ridmap"}}),
 			"mounts[7].options: idmap and ridmap are only supported for bind mounts"},
 		{"mappings on tmpfs", add(specs.Mount{Destination: "/mnt", Type: "tmpfs", Source: "tmpfs", UIDMappings: idmap, GIDMappings: idmap}),
 			"mounts[7].uidMappings: idmapped mounts are only supported for bind mounts"},
-		{"idmap option on rbind", add(specs.Mount{Destination: "/mnt", Source: "/x", Options: []string{"rbind", "ridmap"}, UIDMappings: idmap, GIDMappings: idmap}), ""},
-		{"idmap without mappings or user namespace", add(specs.Mount{Destination: "/mnt", Source: "/x", Type: "bind", Options: []string{"idmap"}}),
+		{"idmap option on rbind", add(specs.Mount{Destination: "/mnt", Source: "/", Options: []string{"rbind", "ridmap"}, UIDMappings: idmap, GIDMappings: idmap}), ""},
+		{"idmap without mappings or user namespace", add(specs.Mount{Destination: "/mnt", Source: "/", Type: "bind", Options: []string{"idmap"}}),
 			"mounts[7].options: idmap without uidMappings and gidMappings maps with the container's user namespace, but there is none (add one to linux.namespaces, or give the mount its own mappings)"},
 		// runtime-tools "mounts": bind mounts with no type, propagation options.
 		{"bind without type", add(specs.Mount{Destination: "/mnt/etc-rshared", Source: "/etc", Options: []string{"nosuid", "rbind", "rshared"}}), ""},
@@ -228,5 +228,13 @@ func TestSeccompThatKillsTheInit(t *testing.T) {
 	errno := &specs.LinuxSeccomp{DefaultAction: specs.ActErrno}
 	if err := CheckSeccompForProcess(errno, &specs.Process{}); err != nil {
 		t.Fatalf("a default that does not kill: %v", err)
+	}
+}
+
+func TestValidateBindSourceExists(t *testing.T) {
+	s := goodSpec(t)
+	s.Mounts = append(s.Mounts, specs.Mount{Destination: "/mnt", Source: "/nonexistent-bind-source", Type: "bind"})
+	if err := Validate(s); errText(err) != "mounts[7].source: /nonexistent-bind-source does not exist" {
+		t.Fatalf("Validate() = %v", err)
 	}
 }
