@@ -56,7 +56,7 @@ demo: deps-build $(BIN_DEP)
 	echo "+ $(MYRUNC_ABS) run --bundle $$d/bundle $$id" && \
 	$(MYRUNC_ABS) run --bundle "$$d/bundle" "$$id"
 
-test: deps build vet layering unit integration test-cgroup2 conformance-check e2e
+test: deps build vet layering unit integration badconfig test-cgroup2 conformance-check e2e
 
 vet:
 	$(GO) vet -tags "$(BUILDTAGS)" ./...
@@ -74,6 +74,17 @@ unit:
 integration: $(BIN_DEP)
 	@ls tests/integration/*.bats >/dev/null 2>&1 || { echo "integration: no tests/integration/*.bats" >&2; exit 1; }
 	MYRUNC=$(MYRUNC_ABS) bats --timing tests/integration
+
+# Broken inputs (internal/badconfig) through create, exec --process and
+# update --resources: each must exit 1 naming the field, never panic or
+# hang, and leave nothing. A fixed seed here; badconfig-long draws a new
+# one and runs every case and BADCONFIG_N random ones per kind.
+.PHONY: badconfig badconfig-long
+badconfig: $(BIN_DEP)
+	$(GO) run -tags "$(BUILDTAGS)" ./tests/badconfig -myrunc $(MYRUNC_ABS) -seed 1 -random 100 -types-every 4
+
+badconfig-long: $(BIN_DEP)
+	$(GO) run -tags "$(BUILDTAGS)" ./tests/badconfig -myrunc $(MYRUNC_ABS) -seed 0 -random $(or $(BADCONFIG_N),1000)
 
 bench: $(BIN_DEP)
 	MYRUNC=$(MYRUNC_ABS) tests/bench/bench.sh
