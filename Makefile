@@ -3,6 +3,8 @@
 #   make demo       busybox container saying hello (installs what it needs)
 #   make test       deps, build, vet, unit tests, bats, conformance gate
 #   make bench      myrunc vs runc vs crun            (BENCH_N=, BENCH_ROUNDS=)
+#   make bench-network  network attach+detach vs the CNI plugins, 100 in a row
+#   make bench-images   pull+unpack of a Debian image vs podman, skopeo+umoci, the gunzip floor
 #   make conformance  OCI runtime-tools validation suite, PASS/FAIL per test (OCI_FILTER=)
 # MYRUNC=PATH runs another binary instead of ./myrunc (and skips the build).
 
@@ -15,7 +17,8 @@ COMMIT    := $(shell git rev-parse --verify -q HEAD 2>/dev/null || echo unknown)
 BUILDTAGS ?= osusergo netgo urfave_cli_no_docs
 LDFLAGS   := -X main.version=$(VERSION) -X main.gitCommit=$(COMMIT) -linkmode external -extldflags -static
 GOFLAGS_BUILD := -trimpath -buildvcs=false -tags "$(BUILDTAGS)"
-GOFLAGS_BUILD_SLIM := -trimpath -buildvcs=false -tags "$(BUILDTAGS) slim_init"
+GOFLAGS_BUILD_ENGINE := -trimpath -buildvcs=false -tags "$(BUILDTAGS) slim_init engine"
+GOFLAGS_BUILD_SLIM := -trimpath -buildvcs=false -tags "$(BUILDTAGS) slim_init embed_engine"
 export CGO_ENABLED := 1
 
 MYRUNC ?= ./myrunc
@@ -35,11 +38,17 @@ endif
 .PHONY: build deps deps-build demo test vet unit integration bench conformance \
 	conformance-check lint-scripts clean
 
-# The slim init (cmd/myrunc-init, pure Go) is built first and embedded.
+# Three programs, one file: the slim init (cmd/myrunc-init, pure Go) is
+# built first and embedded in the engine program (the root package with
+# the engine tag: every command), and both in the runtime (the root
+# package without it), which execs the engine for the engine's commands.
 SLIM_INIT := libcontainer/slimbin/myrunc-init
+ENGINE_BIN := internal/enginebin/myrunc-engine
 build:
 	CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -ldflags "-s -w" -o $(SLIM_INIT) ./cmd/myrunc-init
 	sha256sum $(SLIM_INIT) | cut -c1-16 >$(SLIM_INIT).sum
+	$(GO) build $(GOFLAGS_BUILD_ENGINE) -ldflags "-s -w $(LDFLAGS)" -o $(ENGINE_BIN) .
+	sha256sum $(ENGINE_BIN) | cut -c1-16 >$(ENGINE_BIN).sum
 	$(GO) build $(GOFLAGS_BUILD_SLIM) -ldflags "$(LDFLAGS)" -o myrunc .
 
 deps:
@@ -49,27 +58,67 @@ deps:
 deps-build:
 	scripts/install-deps.sh build test
 
+# The busybox image is written by tests/tools/mkimage.sh from busybox-static
+# (no network, no engine), loaded into a throw-away data root and run from
+# the store.
 demo: deps-build $(BIN_DEP)
-	@d=$$(mktemp -d /tmp/myrunc-demo.XXXXXX); id=demo-$$$$; \
-	trap '$(MYRUNC_ABS) delete --force '"$$id"' >/dev/null 2>&1; rm -rf "'"$$d"'"' EXIT; \
-	SPEC_BIN=$(MYRUNC_ABS) CGROUPS_PATH=/myrunc-demo QUIET=1 scripts/mkbundle.sh "$$d/bundle" echo hello from myrunc && \
-	echo "+ $(MYRUNC_ABS) run --bundle $$d/bundle $$id" && \
-	$(MYRUNC_ABS) run --bundle "$$d/bundle" "$$id"
+	@d=$$(mktemp -d /tmp/myrunc-demo.XXXXXX); \
+	trap 'umount -R "'"$$d"'/data" 2>/dev/null; rm -rf "'"$$d"'"' EXIT; \
+	tests/tools/mkimage.sh "$$d/busybox.tar" --format docker-archive --tag busybox:latest >/dev/null && \
+	echo "+ myrunc --data-root $$d/data image load -i busybox.tar" && \
+	$(MYRUNC_ABS) --data-root "$$d/data" image load -i "$$d/busybox.tar" && \
+	echo "+ myrunc --data-root $$d/data container run --rm busybox echo hello from myrunc" && \
+	$(MYRUNC_ABS) --data-root "$$d/data" container run --rm busybox echo hello from myrunc
 
-test: deps build vet layering unit integration badconfig test-cgroup2 conformance-check e2e
+test: deps build vet layering initcost unit fuzz integration badconfig test-cgroup2 conformance-check e2e
 
 vet:
 	$(GO) vet -tags "$(BUILDTAGS)" ./...
+	$(GO) vet -tags "$(BUILDTAGS) engine" .
 
-# design.md: the runtime and its init never import the engine side.
+# design.md: the runtime and its init never import the engine side, and
+# the runtime program (the root package without the engine tag) links
+# none of the engine's packages, so it never runs their package init.
+ENGINE_PKGS := ^(myrunc/(engine|image|network|cli|check)(/|$$)|github.com/(google/go-containerregistry|vishvananda|google/nftables|mdlayher|klauspost|opencontainers/go-digest|opencontainers/image-spec|moby/profiles|miekg/dns)/)
 .PHONY: layering
 layering:
 	@bad=$$($(GO) list -tags "$(BUILDTAGS)" -deps ./libcontainer/... ./cmd/myrunc-init | grep -E '^myrunc/(engine|image|network)(/|$$)' || true); \
 	if [ -n "$$bad" ]; then echo "layering: the runtime imports the engine side: $$bad" >&2; exit 1; fi; \
 	echo "layering: libcontainer and the init import nothing of engine/, image/, network/"
+	@bad=$$($(GO) list -tags "$(BUILDTAGS) slim_init embed_engine" -deps . | grep -E '$(ENGINE_PKGS)' || true); \
+	if [ -n "$$bad" ]; then echo "layering: the runtime program links engine packages (register engine commands in engine.go): $$bad" >&2; exit 1; fi; \
+	echo "layering: the runtime program links none of the engine's packages"
+
+# What package init costs every runtime command (GODEBUG=inittrace=1 of
+# `myrunc --version`): the least total of INITCOST_N runs and the five
+# dearest packages of that run; fails if an engine package initialises.
+INITCOST_N ?= 20
+.PHONY: initcost
+initcost: $(BIN_DEP)
+	@best=; for i in $$(seq $(INITCOST_N)); do \
+		GODEBUG=inittrace=1 $(MYRUNC_ABS) --version 2>$${TMPDIR:-/tmp}/initcost.$$$$ >/dev/null; \
+		t=$$(awk '$$1 == "init" {s += $$5} END {printf "%.3f", s}' $${TMPDIR:-/tmp}/initcost.$$$$); \
+		if [ -z "$$best" ] || awk "BEGIN {exit !($$t < $$best)}"; then best=$$t; cp $${TMPDIR:-/tmp}/initcost.$$$$ $${TMPDIR:-/tmp}/initcost.best.$$$$; fi; \
+	done; \
+	echo "initcost: package init of \`myrunc --version\`: $$best ms (least of $(INITCOST_N) runs; load $$(cut -d' ' -f1-3 /proc/loadavg)); dearest:"; \
+	sort -k5 -g $${TMPDIR:-/tmp}/initcost.best.$$$$ | tail -5 | awk '{printf "  %-50s %s ms\n", $$2, $$5}'; \
+	bad=$$(awk '$$1 == "init" {print $$2}' $${TMPDIR:-/tmp}/initcost.best.$$$$ | grep -E '$(ENGINE_PKGS)'); \
+	rm -f $${TMPDIR:-/tmp}/initcost.$$$$ $${TMPDIR:-/tmp}/initcost.best.$$$$; \
+	if [ -n "$$bad" ]; then echo "initcost: engine packages initialise in the runtime: $$bad" >&2; exit 1; fi
 
 unit:
 	$(GO) test -tags "$(BUILDTAGS)" ./...
+	$(GO) test -tags "$(BUILDTAGS) engine" .
+
+# The go test -fuzz targets (image unpacker, manifest and config decoders),
+# each for FUZZTIME; a failing input lands in the package's testdata/fuzz.
+FUZZTIME ?= 5s
+FUZZ_TARGETS := FuzzApply:./image/unpack FuzzDecodeManifest:./image FuzzDecodeConfig:./image
+.PHONY: fuzz
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		$(GO) test -tags "$(BUILDTAGS)" -run '^$$' -fuzz "^$${t%%:*}$$" -fuzztime $(FUZZTIME) "$${t#*:}" || exit 1; \
+	done
 
 integration: $(BIN_DEP)
 	@ls tests/integration/*.bats >/dev/null 2>&1 || { echo "integration: no tests/integration/*.bats" >&2; exit 1; }
@@ -90,6 +139,21 @@ bench: $(BIN_DEP)
 	MYRUNC=$(MYRUNC_ABS) tests/bench/bench.sh
 	@echo; echo "CVE-2019-5736 protection, per container: the init binary sealed vs opened plainly"
 	@$(GO) test -tags "$(BUILDTAGS)" -run '^$$' -bench 'InitExe' -benchtime 2000x ./libcontainer/ | grep '^Benchmark'
+
+# Pull + unpack of a 3-layer Debian image from a local registry: myrunc vs
+# podman vs skopeo+umoci vs the floor (go-containerregistry + gunzip),
+# with ratios. The image is made once with mmdebstrap and cached. ROUNDS=N.
+.PHONY: bench-images
+bench-images: $(BIN_DEP)
+	tests/bench/images.sh $(MYRUNC_ABS)
+
+# Network attach+detach per container next to the CNI bridge+portmap plugins
+# and the same work as ip/iptables commands, in one run inside a netlab lab;
+# then 100 containers attached in a row (BENCH_NET_N=, BENCH_NET_ROW=).
+.PHONY: bench-network
+bench-network: $(BIN_DEP)
+	scripts/install-deps.sh bench
+	MYRUNC=$(MYRUNC_ABS) tests/bench/network.sh
 
 # OCI_FILTER=REGEX picks tests by name. Exit 1 (some tests failed) is the
 # normal case; only a suite that did not run fails the target.
@@ -118,7 +182,7 @@ e2e: deps-build $(BIN_DEP)
 	tests/e2e/run-all.sh $(MYRUNC_ABS)
 
 lint-scripts:
-	@for f in .ci/run scripts/*.sh tests/bench/*.sh tests/conformance/*.sh; do bash -n "$$f" || exit 1; done
+	@for f in .ci/run scripts/*.sh tests/bench/*.sh tests/conformance/*.sh tests/tools/*.sh; do bash -n "$$f" || exit 1; done
 	@if command -v shellcheck >/dev/null; then shellcheck .ci/run scripts/*.sh tests/bench/*.sh tests/conformance/*.sh; \
 	else echo "lint-scripts: shellcheck not installed (apt-get install shellcheck); bash -n only"; fi
 

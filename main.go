@@ -57,14 +57,16 @@ func newApp() *cli.App {
 				Usage: "engine data: images, layers, volumes, container records, networks"},
 		},
 		Before: setupLogging,
-		Commands: []*cli.Command{
+		Commands: append([]*cli.Command{
 			specCommand, createCommand, startCommand, runCommand, stateCommand,
 			listCommand, killCommand, deleteCommand, execCommand, psCommand, pauseCommand, resumeCommand,
 			updateCommand, eventsCommand, featuresCommand,
-		},
+		}, engineCommands()...),
 		ExitErrHandler: func(*cli.Context, error) {},
 		// errors are printed once, by reportError
 		HideHelpCommand: true,
+		// "-e A=1,2" is one value, as in runc and Docker
+		DisableSliceFlagSeparator: true,
 	}
 }
 

@@ -16,8 +16,11 @@ func devRule(typ string, major, minor int64, access string) specs.LinuxDeviceCgr
 }
 
 // defaultDeviceRules are allowed in every container, after the spec's own
-// rules (which usually start by denying everything), as runc does: the
-// devices the runtime itself creates, ptys and tun, and mknod of any node.
+// rules (which usually start by denying everything). They are exactly
+// runc's built-in list (1.1, and 1.2.4 onwards): mknod of any node, the
+// devices the runtime makes in /dev, the pty master and its slaves, and
+// tun. /dev/console needs no rule of its own: it is a bind of a pty slave
+// (136:*), so the host's console (c 5:1) stays denied, as in runc.
 var defaultDeviceRules = []specs.LinuxDeviceCgroup{
 	devRule("c", -1, -1, "m"),
 	devRule("b", -1, -1, "m"),
@@ -27,30 +30,20 @@ var defaultDeviceRules = []specs.LinuxDeviceCgroup{
 	devRule("c", 5, 0, "rwm"),    // tty
 	devRule("c", 1, 5, "rwm"),    // zero
 	devRule("c", 1, 9, "rwm"),    // urandom
-	devRule("c", 5, 1, "rwm"),    // console
-	devRule("c", 136, -1, "rwm"), // pts
+	devRule("c", 136, -1, "rwm"), // pts/*, and /dev/console bound to one
 	devRule("c", 5, 2, "rwm"),    // ptmx
 	devRule("c", 10, 200, "rwm"), // net/tun
 }
 
-// cgroupResources is linux.resources with the device rules the container
-// needs for its own device nodes added at the end.
+// cgroupResources is linux.resources with defaultDeviceRules added at the
+// end. The nodes of linux.devices add nothing: making a node is not leave
+// to use it (a /dev/kmsg listed there must stay denied when the rules deny
+// everything). Engines send an allow rule for each device they pass.
 func cgroupResources(s *specs.Spec) *specs.LinuxResources {
 	var r specs.LinuxResources
 	if s.Linux.Resources != nil {
 		r = *s.Linux.Resources
 	}
-	r.Devices = append([]specs.LinuxDeviceCgroup(nil), r.Devices...)
-	r.Devices = append(r.Devices, defaultDeviceRules...)
-	for _, d := range s.Linux.Devices {
-		typ := d.Type
-		if typ == "u" {
-			typ = "c"
-		}
-		if typ == "p" {
-			continue // fifos need no rule
-		}
-		r.Devices = append(r.Devices, devRule(typ, d.Major, d.Minor, "rwm"))
-	}
+	r.Devices = append(append([]specs.LinuxDeviceCgroup(nil), r.Devices...), defaultDeviceRules...)
 	return &r
 }

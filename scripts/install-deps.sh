@@ -7,8 +7,10 @@
 # runs only when an install fails (a fresh machine's package lists may be
 # stale or empty). Run as root on Debian 12. Groups:
 #   build  gcc libc6-dev libseccomp-dev pkg-config make git, then `go mod download`
-#   test   bats jq busybox-static util-linux bsdutils python3 iproute2 iptables kmod procps tar gzip uidmap
-#   bench  runc crun time          (peers for `make bench`, GNU time for peak RSS)
+#   test   bats jq busybox-static util-linux bsdutils python3 iproute2 iptables kmod procps tar gzip uidmap nftables
+#          docker-registry skopeo zstd curl umoci   (image tests: a private registry, skopeo, umoci)
+#   bench  runc crun time containernetworking-plugins  (peers for `make bench`, GNU time for peak RSS,
+#          the CNI bridge+portmap plugins for `make bench-network`)
 #   engines containerd docker.io podman conmon umoci busybox-static jq file
 #          (tests/e2e: real engines; umoci + busybox-static make the offline image)
 # No group: all of them.
@@ -16,8 +18,8 @@ set -euo pipefail
 
 declare -A G=(
 	[build]="gcc libc6-dev libseccomp-dev pkg-config make git"
-	[test]="bats jq busybox-static util-linux bsdutils python3 iproute2 iptables kmod procps tar gzip uidmap"
-	[bench]="runc crun time"
+	[test]="bats jq busybox-static util-linux bsdutils python3 iproute2 iptables kmod procps tar gzip uidmap nftables docker-registry skopeo zstd curl umoci"
+	[bench]="runc crun time containernetworking-plugins"
 	[engines]="containerd docker.io podman conmon umoci busybox-static jq file"
 )
 groups=("$@")
@@ -51,6 +53,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 	# (the e2e scripts start private daemons)
 	if [[ " ${missing[*]} " == *" docker.io "* ]] && [ -f /var/run/docker-ssd.pid ]; then
 		/etc/init.d/docker stop >/dev/null 2>&1 || true
+	fi
+	# nor the registry (tests start private ones on free ports)
+	if [[ " ${missing[*]} " == *" docker-registry "* ]] && [ -x /etc/init.d/docker-registry ]; then
+		/etc/init.d/docker-registry stop >/dev/null 2>&1 || true
 	fi
 fi
 

@@ -28,6 +28,11 @@ bundle() {
 
 MKNOD='.process.capabilities |= with_entries(.value += ["CAP_MKNOD"])'
 MAKE_K='["sh", "-c", "mknod /dev/k c 1 11 && { echo hi >/dev/k && echo write-ok || echo write-refused; }"]'
+# /dev/kmsg listed in linux.devices, CAP_SYSLOG (reading it wants that):
+# open it for reading, then for writing, and say how each went
+LIST_KMSG='.linux.devices = [{"path": "/dev/kmsg", "type": "c", "major": 1, "minor": 11, "fileMode": 420}]
+	| .process.capabilities |= with_entries(.value += ["CAP_SYSLOG"])'
+OPEN_KMSG='["sh", "-c", "e=$( (: </dev/kmsg) 2>&1) && echo r-ok || echo \"r: $e\"; e=$( (: >/dev/kmsg) 2>&1) && echo w-ok || echo \"w: $e\""]'
 
 bundles() {
 	bundle lifecycle '.'
@@ -42,6 +47,9 @@ bundles() {
 	bundle devdeny "$MKNOD | .process.args = $MAKE_K"
 	bundle devallow "$MKNOD | .process.args = $MAKE_K
 		| .linux.resources.devices += [{\"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 11, \"access\": \"w\"}]"
+	bundle devkmsgdeny "$LIST_KMSG | .process.args = $OPEN_KMSG"
+	bundle devkmsgallow "$LIST_KMSG | .process.args = $OPEN_KMSG
+		| .linux.resources.devices += [{\"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 11, \"access\": \"rw\"}]"
 	bundle devnulldeny '.process.args = ["sh", "-c", "echo x >/dev/null && echo null-ok || echo null-refused"]
 		| .linux.resources.devices += [{"allow": false, "type": "c", "major": 1, "minor": 3, "access": "rwm"}]'
 	bundle freeze '.'
@@ -268,6 +276,23 @@ t_devices_ebpf() {
 	finish
 }
 
+t_devices_listed() {
+	begin "devices (eBPF): /dev/kmsg listed in linux.devices stays denied, even with CAP_SYSLOG; an allow rule opens it"
+	track devkmsgdeny
+	fg devkmsgdeny
+	eq "deny: exit status" "$RC" 0
+	case $OUT in
+	"r: "*"Operation not permitted"*"w: "*"Operation not permitted") ;;
+	*) bad "deny: got '$OUT', want r and w refused with 'Operation not permitted'" ;;
+	esac
+	track devkmsgallow
+	fg devkmsgallow
+	eq "allow: exit status" "$RC" 0
+	eq "allow: output" "$OUT" "r-ok
+w-ok"
+	finish
+}
+
 # Not a pass/fail test: myrunc (like runc) appends its default rules, which
 # allow /dev/null, after the spec's, so a spec rule cannot deny /dev/null.
 note_devnull_deny() {
@@ -404,6 +429,7 @@ run_all() {
 	t_io
 	t_devices_default
 	t_devices_ebpf
+	t_devices_listed
 	note_devnull_deny
 	t_freeze
 	t_update

@@ -103,12 +103,21 @@ cg_file() {
 	[ "$(cat "$(cg_file cpuset cpuset.cpus)")" = 0 ]
 }
 
-@test "the devices cgroup denies by default" {
+@test "the devices cgroup denies by default and allows exactly runc's list; linux.devices adds nothing" {
+	update_config '.linux.devices = [{"path": "/dev/kmsg", "type": "c", "major": 1, "minor": 11},
+		{"path": "/dev/myloop", "type": "b", "major": 7, "minor": 0}]'
 	run_detached "$CID"
-	local list
-	list="$(cat "$(cg_file devices devices.list)")"
-	! grep -qx 'a \*:\* rwm' <<<"$list" || fail "everything allowed: $list"
-	grep -q '^c 1:3 rwm$' <<<"$list" || fail "/dev/null not allowed: $list"
+	local got want
+	got="$(sort "$(cg_file devices devices.list)")"
+	# runc 1.1.5's devices.list for the same config (and runc 1.2.4+'s
+	# built-in list): mknod of anything, null, zero, full, random, urandom,
+	# tty, ptmx, pts/* (/dev/console is a pts) and tun
+	want="$(printf '%s\n' 'b *:* m' 'c *:* m' 'c 1:3 rwm' 'c 1:5 rwm' 'c 1:7 rwm' 'c 1:8 rwm' \
+		'c 1:9 rwm' 'c 5:0 rwm' 'c 5:2 rwm' 'c 10:200 rwm' 'c 136:* rwm' | sort)"
+	[ "$got" = "$want" ] || fail "devices.list:
+$got
+want:
+$want"
 }
 
 @test "two containers get two cgroups" {
@@ -155,19 +164,31 @@ cg_file() {
 }
 
 @test "linux.resources.devices: an allow rule opens a device the default denies" {
-	# /dev/loop0 (b 7:0) is not among the devices every container may use
+	# /dev/loop0 (b 7:0) is not among the devices every container may use;
+	# opening a block device for reading needs no capability
 	[ -b /dev/loop0 ] || skip "no /dev/loop0 on this host"
+	put_device_probe
 	update_config '.linux.devices = [{"path": "/dev/loop0", "type": "b", "major": 7, "minor": 0, "fileMode": 384}]
-		| .linux.resources.devices = [{"allow": false, "access": "rwm"}]
-		| .process.args = ["sh", "-c", ": </dev/loop0 && echo opened"]'
+		| .linux.resources.devices = [{"allow": false, "access": "rwm"}, {"allow": true, "type": "b", "major": 7, "minor": 0, "access": "r"}]
+		| .process.args = ["sh", "/probe", "/dev/loop0", "r", "w"]'
 	run_fg "$CID"
-	assert_output_contains opened
-	# the same device node without a rule for it: the cgroup refuses it
-	update_config '.linux.devices = [] | .linux.resources.devices = [{"allow": false, "access": "rwm"}]
-		| .process.args = ["sh", "-c", "mknod /dev/lp0 b 7 0 && (: </dev/lp0) 2>/dev/null && echo opened || echo refused"]'
+	assert_status 0
+	grep -qx "r ok" <<<"$output" || fail "allowed: $output"
+	assert_device_refused w
+	# the same node without the rule: listing it in linux.devices allows nothing
+	update_config '.linux.resources.devices = [{"allow": false, "access": "rwm"}]'
 	fresh_cgroup
 	run_fg "$CID2"
-	assert_output_contains refused
+	assert_status 0
+	assert_device_refused r w
+	# nor does making it: mknod is allowed (b *:* m), opening is not
+	update_config '.linux.devices = []
+		| .process.capabilities |= with_entries(.value += ["CAP_MKNOD"])
+		| .process.args = ["sh", "-c", "mknod /dev/lp0 b 7 0 && sh /probe /dev/lp0 r"]'
+	fresh_cgroup
+	run_fg "$CID3"
+	assert_status 0
+	assert_device_refused r
 }
 
 @test "a relative cgroupsPath is taken from the hierarchy root, never our own cgroup" {

@@ -233,6 +233,7 @@ loop_device() {
 	[ "$(cg blkio blkio.throttle.write_iops_device)" = "$dev 200" ]
 	# the limit holds: reading the device directly is throttled to 1 MiB/s
 	update_config '.linux.devices = [{"path": "/dev/lp", "type": "b", "major": $maj, "minor": $min, "fileMode": 384}]
+		| .linux.resources.devices += [{"allow": true, "type": "b", "major": $maj, "minor": $min, "access": "r"}]
 		| .process.args = ["sh", "-c", "time dd if=/dev/lp of=/dev/null bs=1M count=3 iflag=direct 2>&1"]' \
 		--argjson maj "$LOOP_MAJ" --argjson min "$LOOP_MIN"
 	fresh_cgroup

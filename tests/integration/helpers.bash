@@ -145,6 +145,33 @@ update_config() {
 	mv "$cfg.new" "$cfg"
 }
 
+# put_device_probe: write /probe into $BUNDLE's rootfs. `sh /probe DEV
+# ACCESS...` opens DEV for each ACCESS (r: for reading, w: for writing) and
+# prints "ACCESS ok" or "ACCESS: ERROR". Opening is where the devices
+# cgroup decides (EPERM: "Operation not permitted"); nothing is read or
+# written, so a probe of /dev/kmsg leaves the host's kernel log alone.
+put_device_probe() {
+	cat >"$BUNDLE/rootfs/probe" <<-'EOF'
+		dev=$1
+		shift
+		for a in "$@"; do
+			case $a in
+			r) e=$( (: <"$dev") 2>&1) ;;
+			w) e=$( (: >"$dev") 2>&1) ;;
+			esac && echo "$a ok" || echo "$a: $e"
+		done
+	EOF
+}
+
+# assert_device_refused ACCESS...: the probe's $output says the devices
+# cgroup refused each ACCESS
+assert_device_refused() {
+	local a
+	for a in "$@"; do
+		grep -qx "$a: .*Operation not permitted" <<<"$output" || fail "$a not refused with EPERM: $output"
+	done
+}
+
 # ------------------------------------------------------------- running ---
 
 # myrunc [-N|!] ARGS...: bats `run` of `$MYRUNC --root $ROOT ARGS`.

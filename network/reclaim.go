@@ -1,0 +1,86 @@
+package network
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+)
+
+// reclaim frees what containers that are gone still hold, and says how
+// many it cleaned: a record attached to a dead process (the runtime died
+// before poststop) is detached; a record whose bundle no longer carries
+// our hooks (the container was removed without Release) is released; an
+// address whose owner has no record is freed.
+func (s *Store) reclaim() int {
+	all, err := s.Containers()
+	if err != nil {
+		return 0
+	}
+	n := 0
+	owners := map[string]bool{}
+	for _, c := range all {
+		switch {
+		case c.Bundle != "" && !bundleHasHooks(c.Bundle, c.ID):
+			s.release(c)
+			n++
+			continue
+		case c.Pid != 0 && !processAlive(c.Pid, c.PidStart):
+			s.detach(c)
+			s.SaveContainer(c)
+			s.refreshHosts(c)
+			n++
+		}
+		owners[c.ID] = true
+	}
+	names, _ := s.NetworkNames()
+	for _, name := range names {
+		net, pool, err := s.LoadNetwork(name)
+		if err != nil {
+			continue
+		}
+		freed := false
+		for addr, owner := range pool.Owners() {
+			if !owners[owner] {
+				pool.Release(addr)
+				freed = true
+				n++
+			}
+		}
+		if freed {
+			s.SaveNetwork(net, pool)
+		}
+	}
+	return n
+}
+
+// bundleHasHooks: the bundle's config.json still runs our attach hook
+// for id, i.e. the container may still be created or running.
+func bundleHasHooks(bundle, id string) bool {
+	data, err := os.ReadFile(filepath.Join(bundle, "config.json"))
+	if err != nil {
+		return !os.IsNotExist(err) // unreadable is no proof it is gone
+	}
+	var cfg struct {
+		Hooks struct {
+			CreateRuntime []struct {
+				Args []string `json:"args"`
+			} `json:"createRuntime"`
+		} `json:"hooks"`
+	}
+	if json.Unmarshal(data, &cfg) != nil {
+		return true
+	}
+	for _, h := range cfg.Hooks.CreateRuntime {
+		if isOurHook(h.Args) && slices.Contains(h.Args, id) {
+			return true
+		}
+	}
+	return false
+}
+
+// isOurHook: args run `myrunc ... network hook ...`.
+func isOurHook(args []string) bool {
+	i := slices.Index(args, "network")
+	return i >= 0 && i+1 < len(args) && args[i+1] == "hook"
+}
