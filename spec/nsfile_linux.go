@@ -7,12 +7,27 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// nsTypeFlags are what ioctl(NS_GET_NSTYPE) answers for each type.
-var nsTypeFlags = map[specs.LinuxNamespaceType]int{
-	specs.PIDNamespace: unix.CLONE_NEWPID, specs.NetworkNamespace: unix.CLONE_NEWNET,
-	specs.MountNamespace: unix.CLONE_NEWNS, specs.IPCNamespace: unix.CLONE_NEWIPC,
-	specs.UTSNamespace: unix.CLONE_NEWUTS, specs.UserNamespace: unix.CLONE_NEWUSER,
-	specs.CgroupNamespace: unix.CLONE_NEWCGROUP, specs.TimeNamespace: unix.CLONE_NEWTIME,
+// nsTypeFlag is what ioctl(NS_GET_NSTYPE) answers for type t (0: unknown).
+func nsTypeFlag(t specs.LinuxNamespaceType) int {
+	switch t {
+	case specs.PIDNamespace:
+		return unix.CLONE_NEWPID
+	case specs.NetworkNamespace:
+		return unix.CLONE_NEWNET
+	case specs.MountNamespace:
+		return unix.CLONE_NEWNS
+	case specs.IPCNamespace:
+		return unix.CLONE_NEWIPC
+	case specs.UTSNamespace:
+		return unix.CLONE_NEWUTS
+	case specs.UserNamespace:
+		return unix.CLONE_NEWUSER
+	case specs.CgroupNamespace:
+		return unix.CLONE_NEWCGROUP
+	case specs.TimeNamespace:
+		return unix.CLONE_NEWTIME
+	}
+	return 0
 }
 
 // namespaceFile is checkNamespaceFile; a variable for tests, whose paths
@@ -35,7 +50,7 @@ func checkNamespaceFile(field, p string, t specs.LinuxNamespaceType) error {
 	if err != nil {
 		return fieldErr(field, "%s is not a namespace file", p)
 	}
-	if want, ok := nsTypeFlags[t]; ok && got != want {
+	if want := nsTypeFlag(t); want != 0 && got != want {
 		return fieldErr(field, "%s is a namespace of another type, not %s", p, t)
 	}
 	return nil
