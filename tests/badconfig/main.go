@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -151,10 +152,10 @@ func (r *run) judge(kind string, c badconfig.Case, code int, out string, after f
 	r.tally[kind]++
 	var why []string
 	switch {
-	case strings.Contains(out, "panic:") || strings.Contains(out, "goroutine "):
+	case panicRE.MatchString(out):
 		why = append(why, "PANIC")
 		r.tally["panics"]++
-	case code == 137 || code == 124:
+	case code == 137 || code == 124 || code == -1:
 		why = append(why, "HUNG (killed after 20 s)")
 		r.tally["hangs"]++
 	case code == 0:
@@ -180,6 +181,9 @@ func (r *run) judge(kind string, c badconfig.Case, code int, out string, after f
 		fmt.Println(line)
 	}
 }
+
+// panicRE finds a Go panic's report (not a sysctl named kernel.panic).
+var panicRE = regexp.MustCompile(`(?m)^(panic: |fatal error: |goroutine [0-9]+ \[)`)
 
 // namesOne: the output names one of the fields (the log may quote the
 // message, escaping the quotes of map keys).
