@@ -300,3 +300,22 @@ create_fails() {
 	assert_output_contains "linux.resources.memory.limit"
 	[ "$(cat "$CGROUP_MNT/cpu$CGROUPS_PATH/cpu.cfs_quota_us")" = "$before" ] || fail "quota changed"
 }
+
+@test "linux.resources.unified cannot move a host process into the container's cgroup (cgroup.procs)" {
+	# found by make badconfig: an accepted {"cgroup.procs": "1"} moved the
+	# host's pid 1 into the container's cgroup, where delete kills
+	local mine
+	mine="$(cat /proc/self/cgroup)"
+	update_config '.linux.resources.unified = {"cgroup.procs": $pid}' --arg pid "$$"
+	create_fails
+	assert_output_contains 'linux.resources.unified[' 'cgroup.procs'
+	update_config 'del(.linux.resources.unified)'
+	run_detached "$CID"
+	for f in cgroup.procs cgroup.threads; do
+		echo "{\"unified\": {\"$f\": \"$$\"}}" >"$TEST_DIR/r.json"
+		myrunc update --resources "$TEST_DIR/r.json" "$CID"
+		assert_error
+		assert_output_contains "$f"
+	done
+	[ "$(cat /proc/self/cgroup)" = "$mine" ] || fail "this shell was moved: $(cat /proc/self/cgroup)"
+}
