@@ -155,3 +155,23 @@ init_syscalls() {
 	assert_output_contains "killed by its own seccomp filter"
 	assert_nothing_left
 }
+
+@test "seccomp: a cached program that is not intact is compiled again, not loaded" {
+	seccomp '[{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]'
+	update_config '.process.args = ["sh", "-c", "mkdir /tmp/c && echo made || echo denied"]'
+	run_fg "$CID"
+	assert_output_contains denied
+	local f
+	f="$(ls "$ROOT"/.cache/seccomp/*.json)"
+	# an allow-everything program in place of the cached one: its checksum
+	# no longer matches
+	jq -c '.program.bpf = "BgAAAAAA/38="' "$f" >"$f.new" && mv "$f.new" "$f"
+	run_fg "$CID2"
+	assert_output_contains denied
+	assert_output_not_contains made
+	# and one whose checksum matches, but that the kernel would refuse
+	jq -c '.program.bpf = "AAAAAAAAAAA=" | .sum = "af5570f5a1810b7af78caf4bc70a660f0df51e42baf91d4de5b2328de0e83dfc"' "$f" >"$f.new" && mv "$f.new" "$f"
+	run_fg "$CID3"
+	assert_status 0
+	assert_output_contains denied
+}
