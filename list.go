@@ -34,6 +34,7 @@ var listCommand = &cli.Command{
 		}
 		states := make([]stateJSON, 0, len(cts))
 		for _, ct := range cts {
+			warnCorrupt(ct)
 			states = append(states, toStateJSON(ct))
 		}
 		switch c.String("format") {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"myrunc/libcontainer/cgroups"
@@ -29,6 +30,9 @@ type Container struct {
 	// cgroup is set in the process that created the container, which
 	// need not load it again (`run` deletes what it made)
 	cgroup cgroups.Manager
+	// corrupt: state.json cannot be trusted; state is what config.json
+	// tells (recoverState)
+	corrupt error
 }
 
 // cgroupManager is the container's cgroup.
@@ -76,12 +80,21 @@ func Load(root, id string) (*Container, error) {
 }
 
 func (c *Container) refresh() error {
-	st, err := loadState(c.dir)
+	st, err := loadState(c.dir, c.id)
+	if errors.Is(err, syscall.ENOTDIR) {
+		return notExist(c.id) // a file under --root is no container
+	}
+	var ce *CorruptError
+	if errors.As(err, &ce) {
+		c.corrupt, c.state = err, c.recoverState()
+		return nil
+	}
 	if err != nil {
 		return err
 	}
+	c.corrupt = nil
 	if st == nil {
-		if _, err := os.Stat(c.dir); os.IsNotExist(err) {
+		if fi, err := os.Stat(c.dir); os.IsNotExist(err) || (err == nil && !fi.IsDir()) {
 			return notExist(c.id)
 		}
 	}
@@ -122,6 +135,9 @@ func List(root string) ([]*Container, error) {
 func (c *Container) Status() Status {
 	if c.state == nil {
 		return Stopped
+	}
+	if c.corrupt != nil {
+		return c.recoveredStatus()
 	}
 	if cr := c.state.Creator; cr != nil {
 		if alive(cr.Pid, cr.StartTime) {

@@ -41,14 +41,14 @@ func TestStatusTable(t *testing.T) {
 
 func TestStateSaveLoad(t *testing.T) {
 	dir := t.TempDir()
-	if st, err := loadState(dir); st != nil || err != nil {
+	if st, err := loadState(dir, "c"); st != nil || err != nil {
 		t.Fatalf("no state.json: %v %v", st, err)
 	}
 	in := &State{ID: "c", Pid: 42, Bundle: "/b", InitStartTime: 7, Created: time.Unix(5, 0).UTC(), CgroupPath: "/c"}
 	if err := in.save(dir); err != nil {
 		t.Fatal(err)
 	}
-	out, err := loadState(dir)
+	out, err := loadState(dir, "c")
 	if err != nil || out.Pid != 42 || out.CgroupPath != "/c" || !out.Created.Equal(in.Created) {
 		t.Fatalf("round trip: %+v %v", out, err)
 	}
@@ -107,7 +107,7 @@ func TestMakeStateDir(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer lock.Close()
-	st, err := loadState(filepath.Join(root, "a"))
+	st, err := loadState(filepath.Join(root, "a"), "a")
 	if err != nil || st == nil || st.CgroupPath != "/a" {
 		t.Fatalf("record: %+v %v", st, err)
 	}

@@ -70,7 +70,7 @@ func (c *Container) Config() (*specs.Spec, error) {
 // exec'd, or with the reason it could not be (the words of a missing or
 // non-executable command are the ones create uses).
 func (c *Container) Exec(o *ExecOpts) (*Process, error) {
-	if err := c.Lock(); err != nil {
+	if err := c.lockUsable(); err != nil {
 		return nil, err
 	}
 	defer c.Unlock()

@@ -121,22 +121,19 @@ func saveConfig(dir string, s *specs.Spec) error {
 	return nil
 }
 
-// loadState reads state.json; (nil, nil) means there is none: a directory
-// that a delete killed part-way emptied, or one an older myrunc was
-// making.
-func loadState(dir string) (*State, error) {
-	data, err := os.ReadFile(filepath.Join(dir, stateFile))
+// loadState reads state.json of container id; (nil, nil) means there is
+// none: a directory that a delete killed part-way emptied, or one an
+// older myrunc was making. A state no runtime wrote is a *CorruptError.
+func loadState(dir, id string) (*State, error) {
+	file := filepath.Join(dir, stateFile)
+	data, err := os.ReadFile(file)
 	if os.IsNotExist(err) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	var s State
-	if err := fastjson.Unmarshal(data, &s); err != nil {
-		return nil, fmt.Errorf("corrupt %s: %w", filepath.Join(dir, stateFile), err)
-	}
-	return &s, nil
+	return decodeState(file, id, data)
 }
 
 // OCIState is the runtime-spec state of the container (`myrunc state`).

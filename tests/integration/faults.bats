@@ -230,3 +230,84 @@ timed_kills() {
 	[ ! -e "$ROOT/.$CID.new" ] || fail "abandoned .$CID.new left by create"
 	truthful "$CID" created
 }
+
+@test "faults: state.json truncated to zero or garbage: state judges by the cgroup, other verbs refuse, delete --force removes all" {
+	local garbage
+	for garbage in "" "not json at all" '{"id": "other"}' '{"id": "'"$CID"'", "cgroupPath": "/"}'; do
+		run_detached "$CID"
+		printf '%s' "$garbage" >"$ROOT/$CID/state.json"
+		myrunc state "$CID"
+		assert_status 0
+		assert_output_contains "corrupt"
+		[ "$(container_status "$CID")" = running ] || fail "a container whose cgroup has processes: $(container_status "$CID")"
+		myrunc list
+		assert_status 0
+		assert_output_contains "$CID"
+		myrunc kill "$CID" KILL
+		assert_error
+		assert_output_contains "corrupt"
+		myrunc exec "$CID" true
+		assert_error
+		myrunc delete "$CID"
+		assert_error
+		# a state naming the root cgroup must not make delete kill the host
+		removed "$CID"
+	done
+}
+
+@test "faults: a full disk under --root fails create cleanly at every point, and leaves nothing" {
+	local free ok=0
+	mount -t tmpfs -o size=64k tmpfs "$ROOT"
+	on_teardown "umount -l '$ROOT'"
+	for free in 0 1 2 3 4 6 8; do
+		rm -f "$ROOT/filler"
+		# leave $free pages of 4k: the record, config.json, state.json and
+		# the temporary files of atomic writes need one each
+		head -c $(((16 - free) * 4096)) /dev/zero >"$ROOT/filler" 2>/dev/null || true
+		myrunc_detached create --bundle "$BUNDLE" "$CID"
+		if [ "$status" -eq 0 ]; then
+			ok=$((ok + 1))
+			truthful "$CID" created
+			myrunc delete --force "$CID"
+			assert_status 0
+		else
+			assert_error
+			assert_output_contains "no space left on device"
+		fi
+		retry 5 _no_leaked_pids || true
+		[ "$(ls "$ROOT")" = filler ] || fail "with $free pages free: state left: $(ls "$ROOT")"
+		[ -z "$(leaked_cgroups)" ] || fail "with $free pages free: cgroups left: $(leaked_cgroups)"
+		[ -z "$(leaked_pids)" ] || fail "with $free pages free: processes left: $(leaked_pids)"
+		[ "$(leaked_mounts)" = "$ROOT" ] || fail "with $free pages free: mounts left: $(leaked_mounts)"
+	done
+	[ "$ok" -gt 0 ] || fail "create never succeeded, even with 32k free"
+}
+
+@test "faults: a read-only --root: state and list work, create fails clearly and leaves nothing" {
+	run_detached "$CID"
+	mount --bind "$ROOT" "$ROOT"
+	mount -o remount,bind,ro "$ROOT"
+	on_teardown "umount -l '$ROOT'"
+	truthful "$CID" running
+	fresh_cgroup
+	myrunc_detached create --bundle "$BUNDLE" "$CID2"
+	assert_error
+	assert_output_contains "read-only file system"
+	[ ! -e "$ROOT/$CID2" ] || fail "state dir of $CID2 made"
+	[ -z "$(cgroup_dirs "$CGROUPS_PATH")" ] || fail "cgroup of $CID2 made"
+	umount "$ROOT"
+	removed "$CID"
+}
+
+@test "faults: a lock left by a process killed while holding it does not block the container" {
+	run_detached "$CID"
+	# the lock's holder is this one process: killed, it is gone with it
+	(exec 9<"$ROOT/$CID" && flock --exclusive 9 && exec sleep 1000) &
+	local holder=$!
+	retry 5 sh -c "! flock --nonblock '$ROOT/$CID' true" || fail "the lock was never taken"
+	kill -9 "$holder"
+	wait "$holder" 2>/dev/null || true
+	myrunc state "$CID"
+	assert_status 0
+	removed "$CID"
+}
