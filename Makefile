@@ -70,7 +70,7 @@ demo: deps-build $(BIN_DEP)
 	echo "+ myrunc --data-root $$d/data container run --rm busybox echo hello from myrunc" && \
 	$(MYRUNC_ABS) --data-root "$$d/data" container run --rm busybox echo hello from myrunc
 
-test: deps build vet layering initcost unit fuzz integration badconfig test-cgroup2 conformance-check e2e
+test: deps build vet layering initcost unit fuzz-short integration badconfig test-cgroup2 conformance-check e2e
 
 vet:
 	$(GO) vet -tags "$(BUILDTAGS)" ./...
@@ -110,11 +110,20 @@ unit:
 	$(GO) test -tags "$(BUILDTAGS)" ./...
 	$(GO) test -tags "$(BUILDTAGS) engine" .
 
-# The go test -fuzz targets (image unpacker, manifest and config decoders),
-# each for FUZZTIME; a failing input lands in the package's testdata/fuzz.
-FUZZTIME ?= 5s
-FUZZ_TARGETS := FuzzApply:./image/unpack FuzzDecodeManifest:./image FuzzDecodeConfig:./image
-.PHONY: fuzz
+# The go test -fuzz targets (image unpacker, manifest and config decoders;
+# spec loader and validator, exec --process and update --resources input,
+# the handshake as a hostile init speaks it, state.json, the seccomp
+# compiler and verifier), each for FUZZTIME; a failing input lands in the
+# package's testdata/fuzz, where go test then runs it every time.
+# make test runs each for a few seconds (fuzz-short).
+FUZZTIME ?= 2m
+FUZZ_TARGETS := FuzzApply:./image/unpack FuzzDecodeManifest:./image FuzzDecodeConfig:./image \
+	FuzzDecodeValidate:./spec FuzzDecodeProcessResources:./spec FuzzParentNext:./libcontainer/handshake \
+	FuzzLoadState:./libcontainer FuzzCompile:./libcontainer/seccomp FuzzVerify:./libcontainer/seccomp
+.PHONY: fuzz fuzz-short
+fuzz-short:
+	$(MAKE) fuzz FUZZTIME=5s
+
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		$(GO) test -tags "$(BUILDTAGS)" -run '^$$' -fuzz "^$${t%%:*}$$" -fuzztime $(FUZZTIME) "$${t#*:}" || exit 1; \

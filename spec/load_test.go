@@ -171,3 +171,26 @@ func FuzzDecodeValidate(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeProcessResources: no `exec --process` or `update --resources`
+// input makes decoding or validation panic, and every refusal names a
+// field of its own document.
+func FuzzDecodeProcessResources(f *testing.F) {
+	for _, seed := range []string{"", "null", "{}", `{"args":["sh"],"cwd":"/","rlimits":[{"type":"RLIMIT_NOFILE","soft":2,"hard":1}]}`,
+		`{"memory":{"limit":-2},"cpu":{"cpus":"0-","quota":10},"unified":{"cgroup.procs":"1"}}`} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var fe *FieldError
+		if p, err := DecodeProcess(data, "p.json"); err == nil {
+			if err := ValidateExec(p, nil); err != nil && (!errors.As(err, &fe) || !strings.HasPrefix(fe.Path, "process")) {
+				t.Fatalf("process: %v", err)
+			}
+		}
+		if r, err := DecodeResources(data, "r.json"); err == nil {
+			if err := ValidateResources(r); err != nil && (!errors.As(err, &fe) || !strings.HasPrefix(fe.Path, "linux.resources")) {
+				t.Fatalf("resources: %v", err)
+			}
+		}
+	})
+}
