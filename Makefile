@@ -78,7 +78,7 @@ demo: deps-build $(BIN_DEP)
 	m run -d --name demo --network none --init busybox sh -c 'while :; do date; sleep 1; done' >/dev/null && \
 	m ls && sleep 1.5 && m logs --tail 1 demo && m exec demo uname -a && m stop demo && m ls -a && m rm demo
 
-test: deps build vet layering initcost unit fuzz integration test-cgroup2 conformance-check e2e
+test: deps build vet layering initcost unit fuzz-short integration badconfig test-cgroup2 conformance-check e2e
 
 vet:
 	$(GO) vet -tags "$(BUILDTAGS)" ./...
@@ -118,11 +118,20 @@ unit:
 	$(GO) test -tags "$(BUILDTAGS)" ./...
 	$(GO) test -tags "$(BUILDTAGS) engine" .
 
-# The go test -fuzz targets (image unpacker, manifest and config decoders),
-# each for FUZZTIME; a failing input lands in the package's testdata/fuzz.
-FUZZTIME ?= 5s
-FUZZ_TARGETS := FuzzApply:./image/unpack FuzzDecodeManifest:./image FuzzDecodeConfig:./image
-.PHONY: fuzz
+# The go test -fuzz targets (image unpacker, manifest and config decoders;
+# spec loader and validator, exec --process and update --resources input,
+# the handshake as a hostile init speaks it, state.json, the seccomp
+# compiler and verifier), each for FUZZTIME; a failing input lands in the
+# package's testdata/fuzz, where go test then runs it every time.
+# make test runs each for a few seconds (fuzz-short).
+FUZZTIME ?= 2m
+FUZZ_TARGETS := FuzzApply:./image/unpack FuzzDecodeManifest:./image FuzzDecodeConfig:./image \
+	FuzzDecodeValidate:./spec FuzzDecodeProcessResources:./spec FuzzParentNext:./libcontainer/handshake \
+	FuzzLoadState:./libcontainer FuzzCompile:./libcontainer/seccomp FuzzVerify:./libcontainer/seccomp
+.PHONY: fuzz fuzz-short
+fuzz-short:
+	$(MAKE) fuzz FUZZTIME=5s
+
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		$(GO) test -tags "$(BUILDTAGS)" -run '^$$' -fuzz "^$${t%%:*}$$" -fuzztime $(FUZZTIME) "$${t#*:}" || exit 1; \
@@ -131,6 +140,17 @@ fuzz:
 integration: $(BIN_DEP)
 	@ls tests/integration/*.bats >/dev/null 2>&1 || { echo "integration: no tests/integration/*.bats" >&2; exit 1; }
 	MYRUNC=$(MYRUNC_ABS) bats --timing tests/integration
+
+# Broken inputs (internal/badconfig) through create, exec --process and
+# update --resources: each must exit 1 naming the field, never panic or
+# hang, and leave nothing. A fixed seed here; badconfig-long draws a new
+# one and runs every case and BADCONFIG_N random ones per kind.
+.PHONY: badconfig badconfig-long
+badconfig: $(BIN_DEP)
+	$(GO) run -tags "$(BUILDTAGS)" ./tests/badconfig -myrunc $(MYRUNC_ABS) -seed 1 -random 100 -types-every 4
+
+badconfig-long: $(BIN_DEP)
+	$(GO) run -tags "$(BUILDTAGS)" ./tests/badconfig -myrunc $(MYRUNC_ABS) -seed 0 -random $(or $(BADCONFIG_N),1000)
 
 bench: $(BIN_DEP)
 	MYRUNC=$(MYRUNC_ABS) tests/bench/bench.sh

@@ -39,6 +39,7 @@ var listCommand = &cli.Command{
 		}
 		states := make([]stateJSON, 0, len(cts))
 		for _, ct := range cts {
+			warnCorrupt(ct)
 			states = append(states, toStateJSON(ct))
 		}
 		// one write, not one per cell (a thousand containers: 12000 writes)

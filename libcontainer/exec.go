@@ -70,7 +70,7 @@ func (c *Container) Config() (*specs.Spec, error) {
 // exec'd, or with the reason it could not be (the words of a missing or
 // non-executable command are the ones create uses).
 func (c *Container) Exec(o *ExecOpts) (*Process, error) {
-	if err := c.Lock(); err != nil {
+	if err := c.lockUsable(); err != nil {
 		return nil, err
 	}
 	defer c.Unlock()
@@ -150,9 +150,19 @@ func (c *Container) startExec(p *initProcess, s *specs.Spec, filter *seccomp.Pro
 	if err != nil {
 		return fmt.Errorf("exec: join the container's cgroup: %w", err)
 	}
+	trace.Mark("joined cgroup")
 	if err := p.sock.CgroupReady(); err != nil {
 		return err
 	}
+	stopGuard := guardThreadKill(p.pid, s)
+	err = c.driveExec(p, s)
+	if stopGuard() {
+		err = errKilledByFilter
+	}
+	return err
+}
+
+func (c *Container) driveExec(p *initProcess, s *specs.Spec) error {
 	for {
 		msg, err := p.sock.Next()
 		if err != nil {

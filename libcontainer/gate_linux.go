@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"myrunc/internal/trace"
+	"myrunc/libcontainer/handshake"
 )
 
 // The create→start gate is a listening unix socket in the state dir, held
@@ -47,6 +48,28 @@ func listenGate(dir string) (*os.File, error) {
 		return nil, os.NewSyscallError("listen", err)
 	}
 	return f, nil
+}
+
+// gateInode is the inode of the gate's listening socket.
+func gateInode(f *os.File) uint64 {
+	var st unix.Stat_t
+	if unix.Fstat(int(f.Fd()), &st) != nil {
+		return 0
+	}
+	return st.Ino
+}
+
+// initAtGate says whether the init still holds the gate's listener, i.e.
+// still waits for start; where /proc cannot tell, the gate file decides.
+func (c *Container) initAtGate() bool {
+	if c.state.GateInode == 0 {
+		return true
+	}
+	link, err := os.Readlink("/proc/" + strconv.Itoa(c.state.Pid) + "/fd/" + strconv.Itoa(handshake.GateFd))
+	if errors.Is(err, unix.EACCES) || errors.Is(err, unix.EPERM) {
+		return true
+	}
+	return link == "socket:["+strconv.FormatUint(c.state.GateInode, 10)+"]"
 }
 
 // openGate connects to the init's gate and waits for the outcome: nil

@@ -11,7 +11,7 @@ import (
 // Signal sends sig to the container's init, or with all to every process
 // in its cgroup.
 func (c *Container) Signal(sig unix.Signal, all bool) error {
-	if err := c.Lock(); err != nil {
+	if err := c.lockUsable(); err != nil {
 		return err
 	}
 	defer c.Unlock()

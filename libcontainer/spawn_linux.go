@@ -6,11 +6,13 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"syscall"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
+	"myrunc/internal/trace"
 	"myrunc/libcontainer/handshake"
 	"myrunc/libcontainer/nsenter"
 )
@@ -67,6 +69,9 @@ func spawn(a spawnArgs) (*initProcess, error) {
 		// One P and no GC: the init allocates little and runs a few ms;
 		// fewer threads also make its final execve cheaper.
 		Env: []string{"GOMAXPROCS=1", "GOGC=off"},
+	}
+	if k := trace.KillAt(); strings.HasPrefix(k, trace.InitFaultPrefix) {
+		cmd.Env = append(cmd.Env, trace.FaultEnv+"="+k)
 	}
 	// A terminal process gets the pty as its stdio; until then the init
 	// holds none of ours (/dev/null), or an engine reading create's

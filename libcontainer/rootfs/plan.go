@@ -50,6 +50,9 @@ type Op struct {
 	// IDMap, on a bind: the runtime's idmapped clone of Source is
 	// attached instead of a bind.
 	IDMap *IDMap `json:",omitempty"`
+	// Field is the config.json field the op comes from ("mounts[3]"), so
+	// that what only the kernel can refuse still names it.
+	Field string `json:",omitempty"`
 }
 
 // Plan is what must happen before pivot_root (Mounts) and after (Final).
@@ -98,7 +101,7 @@ func MakePlan(in Input) (*Plan, error) {
 		if err != nil {
 			return nil, fmt.Errorf("mounts[%d] (%s): %w", i, m.Destination, err)
 		}
-		p.Mounts = append(p.Mounts, ops...)
+		p.Mounts = append(p.Mounts, withField(ops, fmt.Sprintf("mounts[%d]", i))...)
 	}
 	if ownDev(s.Mounts) {
 		p.Mounts = append(p.Mounts, deviceOps(in)...)
@@ -106,11 +109,19 @@ func MakePlan(in Input) (*Plan, error) {
 	} else if s.Linux != nil {
 		// /dev comes from the host: only the devices asked for by name.
 		for i := range s.Linux.Devices {
-			p.Mounts = append(p.Mounts, Op{Kind: OpDevice, Target: s.Linux.Devices[i].Path, Device: &s.Linux.Devices[i]})
+			p.Mounts = append(p.Mounts, Op{Kind: OpDevice, Target: s.Linux.Devices[i].Path, Device: &s.Linux.Devices[i],
+				Field: fmt.Sprintf("linux.devices[%d]", i)})
 		}
 	}
 	p.Final = finalOps(s)
 	return p, nil
+}
+
+func withField(ops []Op, field string) []Op {
+	for i := range ops {
+		ops[i].Field = field
+	}
+	return ops
 }
 
 func mountOps(in Input, m specs.Mount) ([]Op, error) {
@@ -134,9 +145,6 @@ func mountOps(in Input, m specs.Mount) ([]Op, error) {
 	if bind {
 		op.IDMap = idmap
 		src := m.Source
-		if src == "" {
-			return nil, fmt.Errorf("bind mount needs a source")
-		}
 		if !filepath.IsAbs(src) {
 			src = filepath.Join(in.Bundle, src)
 		}
@@ -211,7 +219,8 @@ func deviceOps(in Input) []Op {
 		ops = append(ops, Op{Kind: OpDevice, Target: d.Path, Device: &d})
 	}
 	for i := range devs {
-		ops = append(ops, Op{Kind: OpDevice, Target: path.Clean(devs[i].Path), Device: &devs[i]})
+		ops = append(ops, Op{Kind: OpDevice, Target: path.Clean(devs[i].Path), Device: &devs[i],
+			Field: fmt.Sprintf("linux.devices[%d]", i)})
 	}
 	return ops
 }
@@ -242,19 +251,19 @@ func devLinkOps(in Input) []Op {
 func finalOps(s *specs.Spec) []Op {
 	var ops []Op
 	if s.Root != nil && s.Root.Readonly {
-		ops = append(ops, Op{Kind: OpRemount, Target: "/", Flags: unix.MS_RDONLY})
+		ops = append(ops, Op{Kind: OpRemount, Target: "/", Flags: unix.MS_RDONLY, Field: "root.readonly"})
 	}
 	if s.Linux == nil {
 		return ops
 	}
-	for _, p := range s.Linux.MaskedPaths {
-		ops = append(ops, Op{Kind: OpMask, Target: path.Clean(p)})
+	for i, p := range s.Linux.MaskedPaths {
+		ops = append(ops, Op{Kind: OpMask, Target: path.Clean(p), Field: fmt.Sprintf("linux.maskedPaths[%d]", i)})
 	}
-	for _, p := range s.Linux.ReadonlyPaths {
-		ops = append(ops, Op{Kind: OpReadonly, Target: path.Clean(p)})
+	for i, p := range s.Linux.ReadonlyPaths {
+		ops = append(ops, Op{Kind: OpReadonly, Target: path.Clean(p), Field: fmt.Sprintf("linux.readonlyPaths[%d]", i)})
 	}
 	if f, ok := PropagationFlag(s.Linux.RootfsPropagation); ok && f != 0 {
-		ops = append(ops, Op{Kind: OpPropagate, Target: "/", Flags: f})
+		ops = append(ops, Op{Kind: OpPropagate, Target: "/", Flags: f, Field: "linux.rootfsPropagation"})
 	}
 	return ops
 }
