@@ -77,3 +77,26 @@ func (s *Store) removeParents(ix *index, r *Record) ([]string, error) {
 	}
 	return out, nil
 }
+
+// RemoveSteps removes the build-step images ids (what a failed build
+// made) that are still untagged, without children and used by no
+// container, newest first, then what only they used.
+func (s *Store) RemoveSteps(ids []string) error {
+	err := s.updateIndex(func(ix *index) error {
+		for i := len(ids) - 1; i >= 0; i-- {
+			r := ix.byID(ids[i])
+			if r == nil || len(r.RepoTags) > 0 || ix.hasChildren(r.ID) {
+				continue
+			}
+			if users, err := s.users(r.ID); err != nil || len(users) > 0 {
+				continue
+			}
+			ix.remove(r.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return s.GC(true)
+}
