@@ -2,7 +2,7 @@
 #   make            build ./myrunc
 #   make demo       busybox container saying hello (installs what it needs)
 #   make test       deps, build, vet, unit tests, bats, conformance gate
-#   make bench      myrunc vs runc vs crun            (BENCH_N=, BENCH_ROUNDS=)
+#   make bench      myrunc vs runc vs crun            (BENCH_N=, BENCH_ROUNDS=, BENCH_ALIVE=, ...)
 #   make bench-network  network attach+detach vs the CNI plugins, 100 in a row
 #   make bench-engine   container run -d -p / rm -f vs podman
 #   make bench-images   pull+unpack of a Debian image vs podman, skopeo+umoci, the gunzip floor
@@ -39,15 +39,19 @@ endif
 .PHONY: build deps deps-build demo test vet unit integration bench conformance \
 	conformance-check lint-scripts clean
 
-# Three programs, one file: the slim init (cmd/myrunc-init, pure Go) is
-# built first and embedded in the engine program (the root package with
-# the engine tag: every command), and both in the runtime (the root
-# package without it), which execs the engine for the engine's commands.
+# Programs in one file: the slim init (cmd/myrunc-init, pure Go) and its
+# cgo build (the nsenter constructor: exec and joined namespaces) are built
+# first and embedded in the engine program (the root package with the
+# engine tag: every command), and all in the runtime (the root package
+# without it), which execs the engine for the engine's commands.
 SLIM_INIT := libcontainer/slimbin/myrunc-init
+NSENTER_INIT := libcontainer/slimbin/myrunc-nsinit
 ENGINE_BIN := internal/enginebin/myrunc-engine
 build:
 	CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -ldflags "-s -w" -o $(SLIM_INIT) ./cmd/myrunc-init
 	sha256sum $(SLIM_INIT) | cut -c1-16 >$(SLIM_INIT).sum
+	$(GO) build $(GOFLAGS_BUILD) -ldflags "-s -w -linkmode external -extldflags -static" -o $(NSENTER_INIT) ./cmd/myrunc-init
+	sha256sum $(NSENTER_INIT) | cut -c1-16 >$(NSENTER_INIT).sum
 	$(GO) build $(GOFLAGS_BUILD_ENGINE) -ldflags "-s -w $(LDFLAGS)" -o $(ENGINE_BIN) .
 	sha256sum $(ENGINE_BIN) | cut -c1-16 >$(ENGINE_BIN).sum
 	$(GO) build $(GOFLAGS_BUILD_SLIM) -ldflags "$(LDFLAGS)" -o myrunc .
@@ -74,7 +78,7 @@ demo: deps-build $(BIN_DEP)
 	m run -d --name demo --network none --init busybox sh -c 'while :; do date; sleep 1; done' >/dev/null && \
 	m ls && sleep 1.5 && m logs --tail 1 demo && m exec demo uname -a && m stop demo && m ls -a && m rm demo
 
-test: deps build vet layering initcost unit fuzz integration test-cgroup2 conformance-check e2e
+test: deps build vet layering initcost unit fuzz-short integration badconfig test-cgroup2 conformance-check e2e
 
 vet:
 	$(GO) vet -tags "$(BUILDTAGS)" ./...
@@ -114,11 +118,20 @@ unit:
 	$(GO) test -tags "$(BUILDTAGS)" ./...
 	$(GO) test -tags "$(BUILDTAGS) engine" .
 
-# The go test -fuzz targets (image unpacker, manifest and config decoders),
-# each for FUZZTIME; a failing input lands in the package's testdata/fuzz.
-FUZZTIME ?= 5s
-FUZZ_TARGETS := FuzzApply:./image/unpack FuzzDecodeManifest:./image FuzzDecodeConfig:./image
-.PHONY: fuzz
+# The go test -fuzz targets (image unpacker, manifest and config decoders;
+# spec loader and validator, exec --process and update --resources input,
+# the handshake as a hostile init speaks it, state.json, the seccomp
+# compiler and verifier), each for FUZZTIME; a failing input lands in the
+# package's testdata/fuzz, where go test then runs it every time.
+# make test runs each for a few seconds (fuzz-short).
+FUZZTIME ?= 2m
+FUZZ_TARGETS := FuzzApply:./image/unpack FuzzDecodeManifest:./image FuzzDecodeConfig:./image \
+	FuzzDecodeValidate:./spec FuzzDecodeProcessResources:./spec FuzzParentNext:./libcontainer/handshake \
+	FuzzLoadState:./libcontainer FuzzCompile:./libcontainer/seccomp FuzzVerify:./libcontainer/seccomp
+.PHONY: fuzz fuzz-short
+fuzz-short:
+	$(MAKE) fuzz FUZZTIME=5s
+
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		$(GO) test -tags "$(BUILDTAGS)" -run '^$$' -fuzz "^$${t%%:*}$$" -fuzztime $(FUZZTIME) "$${t#*:}" || exit 1; \
@@ -127,6 +140,17 @@ fuzz:
 integration: $(BIN_DEP)
 	@ls tests/integration/*.bats >/dev/null 2>&1 || { echo "integration: no tests/integration/*.bats" >&2; exit 1; }
 	MYRUNC=$(MYRUNC_ABS) bats --timing tests/integration
+
+# Broken inputs (internal/badconfig) through create, exec --process and
+# update --resources: each must exit 1 naming the field, never panic or
+# hang, and leave nothing. A fixed seed here; badconfig-long draws a new
+# one and runs every case and BADCONFIG_N random ones per kind.
+.PHONY: badconfig badconfig-long
+badconfig: $(BIN_DEP)
+	$(GO) run -tags "$(BUILDTAGS)" ./tests/badconfig -myrunc $(MYRUNC_ABS) -seed 1 -random 100 -types-every 4
+
+badconfig-long: $(BIN_DEP)
+	$(GO) run -tags "$(BUILDTAGS)" ./tests/badconfig -myrunc $(MYRUNC_ABS) -seed 0 -random $(or $(BADCONFIG_N),1000)
 
 bench: $(BIN_DEP)
 	MYRUNC=$(MYRUNC_ABS) tests/bench/bench.sh

@@ -18,6 +18,7 @@ var deleteCommand = &cli.Command{
 	Action: func(c *cli.Context) error {
 		ct, err := getContainer(c)
 		if c.Bool("force") && errors.Is(err, libcontainer.ErrNotExist) {
+			libcontainer.RemoveAbandoned(c.String("root"), c.Args().First())
 			return nil // already gone, as engines expect
 		}
 		if err != nil {

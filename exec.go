@@ -11,7 +11,6 @@ import (
 	"github.com/urfave/cli/v2"
 	"golang.org/x/sys/unix"
 
-	"myrunc/internal/fastjson"
 	"myrunc/libcontainer"
 	"myrunc/libcontainer/cgroups"
 	"myrunc/libcontainer/console"
@@ -96,25 +95,24 @@ var execCommand = &cli.Command{
 // execProcess is --process, or the container's own process with the
 // command and the flags' changes.
 func execProcess(c *cli.Context, ct *libcontainer.Container) (*specs.Process, error) {
+	cs, err := ct.Config()
+	if err != nil {
+		return nil, err
+	}
 	var p *specs.Process
 	if f := c.String("process"); f != "" {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			return nil, fmt.Errorf("exec --process: %w", err)
 		}
-		p = &specs.Process{}
-		if err := fastjson.Unmarshal(data, p); err != nil {
-			return nil, fmt.Errorf("exec --process %s: invalid JSON: %w", f, err)
+		if p, err = spec.DecodeProcess(data, f); err != nil {
+			return nil, fmt.Errorf("exec --process: %w", err)
 		}
 	} else {
-		s, err := ct.Config()
-		if err != nil {
-			return nil, err
+		if cs.Process == nil {
+			cs.Process = &specs.Process{}
 		}
-		if s.Process == nil {
-			s.Process = &specs.Process{}
-		}
-		p = s.Process
+		p = cs.Process
 		p.Args = c.Args().Tail()
 		if len(p.Args) == 0 {
 			return nil, fmt.Errorf("exec: no command given (and no --process)")
@@ -124,7 +122,7 @@ func execProcess(c *cli.Context, ct *libcontainer.Container) (*specs.Process, er
 	if err := applyExecFlags(c, p); err != nil {
 		return nil, err
 	}
-	if err := spec.ValidateProcess(p); err != nil {
+	if err := spec.ValidateExec(p, cs); err != nil {
 		return nil, fmt.Errorf("exec: %w", err)
 	}
 	return p, nil

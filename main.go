@@ -1,3 +1,9 @@
+// Go runtime settings for a process that lives milliseconds: no
+// goroutine re-reading the cgroup CPU limit every second (a foreground
+// run lives as long as its container), no prctl naming mappings.
+//go:debug updatemaxprocs=0
+//go:debug decoratemappings=0
+
 // myrunc is an OCI container runtime, a drop-in for runc.
 package main
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"log/slog"
 	"os"
 	"time"
 
@@ -23,6 +24,14 @@ type stateJSON struct {
 	Annotations map[string]string `json:"annotations,omitempty"`
 }
 
+// warnCorrupt says so when a container's status is judged from its
+// config.json because its state.json cannot be trusted.
+func warnCorrupt(ct *libcontainer.Container) {
+	if err := ct.Corrupt(); err != nil {
+		slog.Warn("status judged from the container's cgroup", "container", ct.ID(), "error", err)
+	}
+}
+
 func toStateJSON(ct *libcontainer.Container) stateJSON {
 	st := ct.OCIState()
 	out := stateJSON{OCIVersion: st.Version, ID: st.ID, Pid: st.Pid, Status: string(st.Status),
@@ -42,6 +51,7 @@ var stateCommand = &cli.Command{
 		if err != nil {
 			return err
 		}
+		warnCorrupt(ct)
 		enc := json.NewEncoder(os.Stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(toStateJSON(ct))

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,6 +13,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"myrunc/libcontainer"
+	"myrunc/spec"
 )
 
 var updateCommand = &cli.Command{
@@ -58,6 +58,9 @@ no limit, 0 leaves a value as it is (as in runc).`,
 		if r, err = resourcesFromFlags(r, lookup); err != nil {
 			return err
 		}
+		if err := spec.ValidateResources(r); err != nil {
+			return fmt.Errorf("update: %w", err)
+		}
 		if _, set := lookup("kernel-memory"); set {
 			slog.Warn("--kernel-memory ignored: kernel memory limits are not supported (obsolete since Linux 5.4)")
 		}
@@ -83,11 +86,15 @@ func readResources(path string, stdin io.Reader) (*specs.LinuxResources, error) 
 	} else {
 		path = "stdin"
 	}
-	var r specs.LinuxResources
-	if err := json.NewDecoder(in).Decode(&r); err != nil {
-		return nil, fmt.Errorf("--resources: decode %s: %w", path, err)
+	data, err := io.ReadAll(in)
+	if err != nil {
+		return nil, fmt.Errorf("--resources: read %s: %w", path, err)
 	}
-	return &r, nil
+	r, err := spec.DecodeResources(data, path)
+	if err != nil {
+		return nil, fmt.Errorf("--resources: %w", err)
+	}
+	return r, nil
 }
 
 // resourcesFromFlags sets on r (a new one when nil) the value of every

@@ -53,6 +53,9 @@ func (e *Engine) Exec(ref string, o ExecOptions) (int, error) {
 	p.Args = slices.Clone(o.Cmd)
 	p.Terminal = o.Tty && !o.Detach
 	p.ConsoleSize = nil
+	if p.Terminal {
+		p.ConsoleSize = console.StdinSize()
+	}
 	if err := spec.Apply(&specs.Spec{Process: &p}, spec.WithEnv(o.Env...)); err != nil {
 		return -1, err
 	}

@@ -93,6 +93,20 @@ func (e *Engine) reserveRandomName(c *Container) error {
 // returns once it runs. With attach, the returned stream carries its
 // output, and its exit code at the end.
 func (e *Engine) Start(ref string, attach bool) (*Container, *Attached, error) {
+	return e.start(ref, attach, nil)
+}
+
+// TTYSize is a terminal's size.
+type TTYSize struct{ Rows, Cols uint16 }
+
+// StartTTY starts a container attached, its pty sized as the caller's
+// terminal before its process runs (a resize after the start races with
+// the first thing the process prints).
+func (e *Engine) StartTTY(ref string, size TTYSize) (*Container, *Attached, error) {
+	return e.start(ref, true, &size)
+}
+
+func (e *Engine) start(ref string, attach bool, size *TTYSize) (*Container, *Attached, error) {
 	h, err := e.lockRef(ref)
 	if err != nil {
 		return nil, nil, err
@@ -111,7 +125,7 @@ func (e *Engine) Start(ref string, attach bool) (*Container, *Attached, error) {
 	if err := h.save(); err != nil {
 		return nil, nil, err
 	}
-	a, err := e.spawnMonitor(c, attach)
+	a, err := e.spawnMonitor(c, attach, size)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -124,7 +138,7 @@ func (e *Engine) Start(ref string, attach bool) (*Container, *Attached, error) {
 
 // spawnMonitor starts `myrunc container monitor ID` in its own session
 // and waits for its word that the container runs.
-func (e *Engine) spawnMonitor(c *Container, attach bool) (*Attached, error) {
+func (e *Engine) spawnMonitor(c *Container, attach bool, size *TTYSize) (*Attached, error) {
 	// this program itself (the engine program, wherever it runs from);
 	// it inherits MYRUNC_SELF_EXE, the user's myrunc, for what it writes
 	const exe = "/proc/self/exe"
@@ -158,6 +172,9 @@ func (e *Engine) spawnMonitor(c *Container, attach bool) (*Attached, error) {
 		defer theirs.Close()
 		cmd.ExtraFiles = append(cmd.ExtraFiles, theirs)
 		cmd.Args = append(cmd.Args, "--attach")
+	}
+	if size != nil {
+		cmd.Args = append(cmd.Args, "--tty-size", fmt.Sprintf("%dx%d", size.Rows, size.Cols))
 	}
 	cmd.Args = append(cmd.Args, c.ID)
 	err = cmd.Start()

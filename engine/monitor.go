@@ -39,6 +39,7 @@ type monitor struct {
 	lock   *os.File // monitor.lock: held while we look after the container
 	attach *frameConn
 	log    *logWriter
+	size   *TTYSize // the pty's size before the start, if the starter has a terminal
 
 	mu      sync.Mutex
 	stdin   io.WriteCloser // the container's stdin (pipe or pty master)
@@ -50,7 +51,7 @@ type monitor struct {
 // Monitor is `myrunc container monitor ID`, spawned by start with the
 // status pipe at fd 3 and, for a foreground run, the attach stream at
 // fd 4. It returns when the container has stopped for good.
-func (e *Engine) Monitor(id string, status, attach *os.File) error {
+func (e *Engine) Monitor(id string, status, attach *os.File, size *TTYSize) error {
 	lock, err := flock(e.ctrPath(id, "monitor.lock"), unix.LOCK_EX|unix.LOCK_NB, true)
 	if err != nil {
 		report(status, monitorMsg{Error: "container " + id + " already has a monitor", Code: 125})
@@ -68,7 +69,7 @@ func (e *Engine) Monitor(id string, status, attach *os.File) error {
 		report(status, monitorMsg{Error: err.Error(), Code: 125})
 		return err
 	}
-	m := &monitor{e: e, c: c, status: status, lock: lock}
+	m := &monitor{e: e, c: c, status: status, lock: lock, size: size}
 	if attach != nil {
 		m.attach = &frameConn{rw: attach}
 		go m.readAttach()
@@ -233,6 +234,9 @@ func (io *runIO) addConsole(master *os.File) {
 	if err != nil {
 		io.readers = append(io.readers, master)
 		return
+	}
+	if s := io.m.size; s != nil && s.Rows > 0 && s.Cols > 0 {
+		cons.Resize(console.WinSize{Height: s.Rows, Width: s.Cols})
 	}
 	io.m.setStdin(master, cons)
 	io.pump(master, "stdout", frameStdout)

@@ -27,6 +27,8 @@ type newImage struct {
 	LayerBlobs []v1.Hash // known blob digests, when there is no manifest (may be zero)
 	Tags       []string  // full names
 	RepoDigest string    // full name@manifest digest, for pulls
+	// Parent and BuildKey: a build step's (see Record)
+	Parent, BuildKey string
 }
 
 // add puts an image in the store: blobs, layers (in parallel, each once),
@@ -72,7 +74,8 @@ func (s *Store) add(ni *newImage, rep Reporter) (rec *Record, err error) {
 	if err != nil {
 		return nil, err
 	}
-	rec = &Record{ID: configDigest.String(), Manifest: md.String(), RepoTags: ni.Tags, Added: time.Now().UTC()}
+	rec = &Record{ID: configDigest.String(), Manifest: md.String(), RepoTags: ni.Tags, Added: time.Now().UTC(),
+		Parent: ni.Parent, BuildKey: ni.BuildKey}
 	if ni.RepoDigest != "" {
 		rec.RepoDigests = []string{ni.RepoDigest}
 	}

@@ -20,6 +20,11 @@ type Record struct {
 	RepoTags    []string  `json:"repoTags,omitempty"`
 	RepoDigests []string  `json:"repoDigests,omitempty"`
 	Added       time.Time `json:"added"`
+	// Parent is the image a build step was made on (Docker's .Parent);
+	// BuildKey says what the step did: a build reuses the child of its
+	// current image with the same key (its cache).
+	Parent   string `json:"parent,omitempty"`
+	BuildKey string `json:"buildKey,omitempty"`
 }
 
 type index struct {

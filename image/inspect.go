@@ -41,6 +41,8 @@ type InspectConfig struct {
 	Labels       map[string]string   `json:"Labels"`
 	StopSignal   string              `json:"StopSignal,omitempty"`
 	OnBuild      []string            `json:"OnBuild"`
+	Healthcheck  *v1.HealthConfig    `json:"Healthcheck,omitempty"`
+	Shell        []string            `json:"Shell,omitempty"`
 }
 
 type GraphDriverInfo struct {
@@ -57,12 +59,13 @@ type RootFSInfo struct {
 func (s *Store) Inspect(img *Image) *InspectInfo {
 	c := img.Config
 	info := &InspectInfo{
-		ID: img.ID, RepoTags: familiarAll(img.RepoTags), RepoDigests: familiarAll(img.RepoDigests),
+		ID: img.ID, Parent: img.Parent, RepoTags: familiarAll(img.RepoTags), RepoDigests: familiarAll(img.RepoDigests),
 		Comment: firstComment(c), Created: formatTime(c.Created), DockerVersion: c.DockerVersion, Author: c.Author,
 		Config: InspectConfig{
 			User: c.Config.User, Env: c.Config.Env, Cmd: c.Config.Cmd, Entrypoint: c.Config.Entrypoint,
 			WorkingDir: c.Config.WorkingDir, ExposedPorts: c.Config.ExposedPorts, Volumes: c.Config.Volumes,
 			Labels: c.Config.Labels, StopSignal: c.Config.StopSignal, OnBuild: c.Config.OnBuild,
+			Healthcheck: c.Config.Healthcheck, Shell: c.Config.Shell,
 		},
 		Architecture: c.Architecture, Variant: c.Variant, Os: c.OS, Size: s.Size(img),
 		GraphDriver: GraphDriverInfo{Name: "overlay", Data: map[string]string{}},

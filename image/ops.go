@@ -36,8 +36,10 @@ type Removed struct {
 
 // Remove untags ref, or deletes the image when ref is its ID or its last
 // name. An image a container uses is refused unless force; forced, it
-// loses its names and stays (dangling) while it is used. Blobs and
-// layers no image needs any more go with it.
+// loses its names and stays (dangling) while it is used. An image other
+// images were built on loses its names and stays for them. Blobs and
+// layers no image needs any more go with it, and so do the untagged
+// parents (build steps) no other image needs.
 func (s *Store) Remove(ref string, force bool) (*Removed, error) {
 	out := &Removed{}
 	err := s.updateIndex(func(ix *index) error {
@@ -72,9 +74,12 @@ func (s *Store) Remove(ref string, force bool) (*Removed, error) {
 			out.Untagged = append(out.Untagged, d)
 		}
 		r.RepoTags, r.RepoDigests = nil, nil
-		if len(users) == 0 {
+		if len(users) == 0 && !ix.hasChildren(r.ID) {
 			ix.remove(r.ID)
 			out.Deleted = append(out.Deleted, r.ID)
+			parents, err := s.removeParents(ix, r)
+			out.Deleted = append(out.Deleted, parents...)
+			return err
 		}
 		return nil
 	})
@@ -92,17 +97,12 @@ func (s *Store) Remove(ref string, force bool) (*Removed, error) {
 func (s *Store) Prune(all bool) ([]string, error) {
 	var deleted []string
 	err := s.updateIndex(func(ix *index) error {
-		for _, r := range slices.Clone(ix.Images) {
-			if len(r.RepoTags) > 0 && !all {
-				continue
-			}
-			users, err := s.users(r.ID)
-			if err != nil {
+		// a pass over the images in order meets parents before their
+		// children: another pass takes the parents -a frees
+		for n := -1; n != len(ix.Images); {
+			n = len(ix.Images)
+			if err := s.pruneOnce(ix, all, &deleted); err != nil {
 				return err
-			}
-			if len(users) == 0 {
-				ix.remove(r.ID)
-				deleted = append(deleted, r.ID)
 			}
 		}
 		return nil
@@ -111,6 +111,30 @@ func (s *Store) Prune(all bool) ([]string, error) {
 		return nil, err
 	}
 	return deleted, s.GC(true)
+}
+
+func (s *Store) pruneOnce(ix *index, all bool, deleted *[]string) error {
+	for _, r := range slices.Clone(ix.Images) {
+		// an image with children is an intermediate build step: it
+		// goes with the last of them
+		if len(r.RepoTags) > 0 && !all || ix.byID(r.ID) == nil || ix.hasChildren(r.ID) {
+			continue
+		}
+		users, err := s.users(r.ID)
+		if err != nil {
+			return err
+		}
+		if len(users) == 0 {
+			ix.remove(r.ID)
+			*deleted = append(*deleted, r.ID)
+			parents, err := s.removeParents(ix, r)
+			*deleted = append(*deleted, parents...)
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func shortHex(id string) string {

@@ -39,6 +39,13 @@ func (s *Store) MountRootfs(id string, img *Image, target string) (err error) {
 	if err != nil {
 		return err
 	}
+	if len(lowers) == 0 { // scratch: overlayfs needs a lower directory
+		empty := s.path("empty")
+		if err := os.Mkdir(empty, 0o755); err != nil && !errors.Is(err, os.ErrExist) {
+			return err
+		}
+		lowers = []string{empty}
+	}
 	upper, work := filepath.Join(rw, "upper"), filepath.Join(rw, "work")
 	if err := os.MkdirAll(upper, 0o755); err != nil {
 		return err

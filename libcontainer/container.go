@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"myrunc/libcontainer/cgroups"
@@ -29,6 +30,9 @@ type Container struct {
 	// cgroup is set in the process that created the container, which
 	// need not load it again (`run` deletes what it made)
 	cgroup cgroups.Manager
+	// corrupt: state.json cannot be trusted; state is what config.json
+	// tells (recoverState)
+	corrupt error
 }
 
 // cgroupManager is the container's cgroup.
@@ -76,12 +80,21 @@ func Load(root, id string) (*Container, error) {
 }
 
 func (c *Container) refresh() error {
-	st, err := loadState(c.dir)
+	st, err := loadState(c.dir, c.id)
+	if errors.Is(err, syscall.ENOTDIR) {
+		return notExist(c.id) // a file under --root is no container
+	}
+	var ce *CorruptError
+	if errors.As(err, &ce) {
+		c.corrupt, c.state = err, c.recoverState()
+		return nil
+	}
 	if err != nil {
 		return err
 	}
+	c.corrupt = nil
 	if st == nil {
-		if _, err := os.Stat(c.dir); os.IsNotExist(err) {
+		if fi, err := os.Stat(c.dir); os.IsNotExist(err) || (err == nil && !fi.IsDir()) {
 			return notExist(c.id)
 		}
 	}
@@ -89,8 +102,9 @@ func (c *Container) refresh() error {
 	return nil
 }
 
-// List loads every container under root, sorted by id.
-func List(root string) ([]*Container, error) {
+// ListIDs is the ids List loads, sorted, without reading any container's
+// state (`list -q`).
+func ListIDs(root string) ([]string, error) {
 	entries, err := os.ReadDir(root)
 	if os.IsNotExist(err) {
 		return nil, nil
@@ -98,12 +112,25 @@ func List(root string) ([]*Container, error) {
 	if err != nil {
 		return nil, err
 	}
-	var list []*Container
+	var ids []string
 	for _, e := range entries {
-		if !e.IsDir() || ValidateID(e.Name()) != nil {
-			continue
+		if e.IsDir() && ValidateID(e.Name()) == nil {
+			ids = append(ids, e.Name())
 		}
-		c, err := Load(root, e.Name())
+	}
+	sort.Strings(ids)
+	return ids, nil
+}
+
+// List loads every container under root, sorted by id.
+func List(root string) ([]*Container, error) {
+	ids, err := ListIDs(root)
+	if err != nil {
+		return nil, err
+	}
+	var list []*Container
+	for _, id := range ids {
+		c, err := Load(root, id)
 		if errors.Is(err, ErrNotExist) {
 			continue // deleted while we looked
 		}
@@ -112,20 +139,29 @@ func List(root string) ([]*Container, error) {
 		}
 		list = append(list, c)
 	}
-	sort.Slice(list, func(i, j int) bool { return list[i].id < list[j].id })
 	return list, nil
 }
 
 // Status derives the status from what is true now: whether the init
 // lives, whether it still waits at the start gate, whether it is frozen.
+// A container whose creator died part-way is stopped: it will never run.
 func (c *Container) Status() Status {
 	if c.state == nil {
-		return Creating
+		return Stopped
+	}
+	if c.corrupt != nil {
+		return c.recoveredStatus()
+	}
+	if cr := c.state.Creator; cr != nil {
+		if alive(cr.Pid, cr.StartTime) {
+			return Creating
+		}
+		return Stopped
 	}
 	if !alive(c.state.Pid, c.state.InitStartTime) {
 		return Stopped
 	}
-	if _, err := os.Lstat(filepath.Join(c.dir, gateFile)); err == nil {
+	if _, err := os.Lstat(filepath.Join(c.dir, gateFile)); err == nil && c.initAtGate() {
 		return Created
 	}
 	if c.frozen() {
@@ -149,6 +185,11 @@ func (c *Container) Lock() error {
 	}
 	if err != nil {
 		return err
+	}
+	if !sameFile(f, c.dir) {
+		// deleted (and maybe created anew) while we waited for the lock
+		f.Close()
+		return notExist(c.id)
 	}
 	c.lock = f
 	if err := c.refresh(); err != nil {

@@ -3,6 +3,7 @@ package libcontainer
 import (
 	"errors"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -40,14 +41,14 @@ func TestStatusTable(t *testing.T) {
 
 func TestStateSaveLoad(t *testing.T) {
 	dir := t.TempDir()
-	if st, err := loadState(dir); st != nil || err != nil {
-		t.Fatalf("no state.json must mean creating: %v %v", st, err)
+	if st, err := loadState(dir, "c"); st != nil || err != nil {
+		t.Fatalf("no state.json: %v %v", st, err)
 	}
 	in := &State{ID: "c", Pid: 42, Bundle: "/b", InitStartTime: 7, Created: time.Unix(5, 0).UTC(), CgroupPath: "/c"}
 	if err := in.save(dir); err != nil {
 		t.Fatal(err)
 	}
-	out, err := loadState(dir)
+	out, err := loadState(dir, "c")
 	if err != nil || out.Pid != 42 || out.CgroupPath != "/c" || !out.Created.Equal(in.Created) {
 		t.Fatalf("round trip: %+v %v", out, err)
 	}
@@ -76,7 +77,102 @@ func TestStatusOfMissingInitIsStopped(t *testing.T) {
 		t.Fatalf("status %s", s)
 	}
 	c.state = nil
+	if s := c.Status(); s != Stopped {
+		t.Fatalf("no state.json (a delete cut short): status %s", s)
+	}
+}
+
+func TestStatusOfRecordFollowsItsCreator(t *testing.T) {
+	me, err := self()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &Container{id: "x", dir: t.TempDir(), state: &State{Creator: me}}
 	if s := c.Status(); s != Creating {
-		t.Fatalf("no state: status %s", s)
+		t.Fatalf("creator alive: status %s", s)
+	}
+	c.state.Creator = &ProcessID{Pid: me.Pid, StartTime: me.StartTime + 1}
+	if s := c.Status(); s != Stopped {
+		t.Fatalf("creator gone: status %s", s)
+	}
+	if st := c.OCIState(); st.Pid != 0 || st.Status != "stopped" {
+		t.Fatalf("a container cut short has no pid: %+v", st)
+	}
+}
+
+func TestMakeStateDir(t *testing.T) {
+	root := t.TempDir()
+	lock, err := makeStateDir(root, "a", &State{ID: "a", CgroupPath: "/a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Close()
+	st, err := loadState(filepath.Join(root, "a"), "a")
+	if err != nil || st == nil || st.CgroupPath != "/a" {
+		t.Fatalf("record: %+v %v", st, err)
+	}
+	if _, err := makeStateDir(root, "a", &State{ID: "a"}); !errors.Is(err, ErrExist) {
+		t.Fatalf("second create of one id: %v", err)
+	}
+	if entries, _ := os.ReadDir(root); len(entries) != 1 {
+		t.Fatalf("left behind: %v", entries)
+	}
+}
+
+func TestMakeStateDirTakesOverAnAbandonedOne(t *testing.T) {
+	root := t.TempDir()
+	// a creator killed between its mkdir and its rename
+	if err := os.MkdirAll(filepath.Join(newDirName(root, "a")), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	lock, err := makeStateDir(root, "a", &State{ID: "a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lock.Close()
+	// one held by a live creator is not
+	held, err := lockDir(mustMkdir(t, newDirName(root, "b")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	if _, err := makeStateDir(root, "b", &State{ID: "b"}); !errors.Is(err, ErrExist) {
+		t.Fatalf("create while another create of the id runs: %v", err)
+	}
+	RemoveAbandoned(root, "b")
+	if _, err := os.Stat(newDirName(root, "b")); err != nil {
+		t.Fatal("a live creator's directory was removed")
+	}
+	held.Close()
+	RemoveAbandoned(root, "b")
+	if _, err := os.Stat(newDirName(root, "b")); !os.IsNotExist(err) {
+		t.Fatalf("abandoned directory kept: %v", err)
+	}
+}
+
+func mustMkdir(t *testing.T, dir string) string {
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestRemoveStateDirKeepsStateForLast(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "c")
+	mustMkdir(t, dir)
+	for _, f := range []string{stateFile, configFile, gateFile} {
+		os.WriteFile(filepath.Join(dir, f), nil, 0o600)
+	}
+	// a state.json that cannot go (a directory in its place, non-empty)
+	// stops the removal with state.json still there
+	os.Remove(filepath.Join(dir, stateFile))
+	mustMkdir(t, filepath.Join(dir, stateFile))
+	os.WriteFile(filepath.Join(dir, stateFile, "x"), nil, 0o600)
+	if err := removeStateDir(dir); err == nil {
+		t.Fatal("removal of a non-empty state.json succeeded")
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 || entries[0].Name() != stateFile {
+		t.Fatalf("left: %v", entries)
 	}
 }

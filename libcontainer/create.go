@@ -20,6 +20,7 @@ import (
 	"myrunc/libcontainer/handshake"
 	"myrunc/libcontainer/hooks"
 	"myrunc/libcontainer/rootfs"
+	"myrunc/libcontainer/seccomp"
 )
 
 // CreateOpts is what `create` and `run` pass to Create.
@@ -49,26 +50,14 @@ func Create(root, id string, o *CreateOpts) (_ *Container, err error) {
 	if err := ValidateID(id); err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(root, 0o711); err != nil {
-		return nil, err
-	}
 	c := &Container{root: root, id: id, dir: filepath.Join(root, id)}
-	if err := os.Mkdir(c.dir, 0o711); err != nil {
-		if errors.Is(err, os.ErrExist) {
-			return nil, fmt.Errorf("container %q %w", id, ErrExist)
-		}
-		return nil, err
-	}
-	rb := &rollback{dir: c.dir}
+	rb := &rollback{}
 	defer func() {
 		if err != nil {
 			rb.run()
 			c.Unlock()
 		}
 	}()
-	if err := c.Lock(); err != nil {
-		return nil, err
-	}
 	p, st, err := c.createInit(o, rb)
 	if err != nil {
 		return nil, err
@@ -88,6 +77,11 @@ func Create(root, id string, o *CreateOpts) (_ *Container, err error) {
 			return nil, err
 		}
 	}
+	// the init goes on to wait for start only once it is on record
+	if err := p.sock.Commit(); err != nil {
+		return nil, fmt.Errorf("container init exited before create finished: %w", err)
+	}
+	trace.Mark("committed")
 	p.sock.Close()
 	p.gate.Close()
 	if !p.forked {
@@ -97,44 +91,87 @@ func Create(root, id string, o *CreateOpts) (_ *Container, err error) {
 	return c, nil
 }
 
-func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *State, error) {
+// prepared is what createInit works out before it makes anything.
+type prepared struct {
+	ns         *nsPlan
+	cgPath     string
+	filter     *seccomp.Program
+	dirs       []cgroups.Dir
+	plan       *rootfs.Plan
+	send, recv *os.File // the console's ends (process.terminal)
+}
+
+func (pr *prepared) close() {
+	pr.ns.close()
+	for _, f := range []*os.File{pr.send, pr.recv} {
+		if f != nil {
+			f.Close()
+		}
+	}
+}
+
+// prepare works out everything create needs from the spec and the host:
+// what can fail without anything made fails here.
+func (c *Container) prepare(o *CreateOpts) (_ *prepared, err error) {
 	s := o.Spec
 	if s.Linux == nil {
 		s.Linux = &specs.Linux{}
 	}
 	if err := refuseUnsupported(s); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	ns, err := planNamespaces(s)
 	if err != nil {
+		return nil, err
+	}
+	pr := &prepared{ns: ns}
+	defer func() {
+		if err != nil {
+			pr.close()
+		}
+	}()
+	if pr.cgPath, err = cgroups.CleanPath(s.Linux.CgroupsPath, c.id); err != nil {
+		return nil, fmt.Errorf("linux.cgroupsPath: %w", err)
+	}
+	if pr.filter, err = seccompFor(c.root, s); err != nil {
+		return nil, err
+	}
+	if pr.dirs, err = cgroups.DirsFor(pr.cgPath); err != nil {
+		return nil, err
+	}
+	pr.plan, err = rootfs.MakePlan(rootfs.Input{Spec: s, Bundle: o.Bundle, InUserNS: ns.inUserNS,
+		Cgroups: toRootfsDirs(pr.dirs), HasKcore: exists("/proc/kcore"),
+		Privileged: os.Geteuid() == 0})
+	if err != nil {
+		return nil, err
+	}
+	pr.send, pr.recv, err = consoleFor(s.Process.Terminal, o.ConsoleSocket, o.AttachConsole)
+	return pr, err
+}
+
+func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *State, error) {
+	s := o.Spec
+	pr, err := c.prepare(o)
+	if err != nil {
 		return nil, nil, err
 	}
-	defer ns.close()
-	cgPath, err := cgroups.CleanPath(s.Linux.CgroupsPath, c.id)
-	if err != nil {
-		return nil, nil, fmt.Errorf("linux.cgroupsPath: %w", err)
-	}
-	filter, err := seccompFor(c.root, s)
+	defer pr.close()
+	ns, cgPath, filter, plan, send, recv := pr.ns, pr.cgPath, pr.filter, pr.plan, pr.send, pr.recv
+	creator, err := self()
 	if err != nil {
 		return nil, nil, err
 	}
-	dirs, err := cgroups.DirsFor(cgPath)
-	if err != nil {
+	// from here on, what is made is on record
+	rec := &State{ID: c.id, Bundle: o.Bundle, Rootfs: s.Root.Path, CgroupPath: cgPath,
+		OwnMountNs: ns.ownMount, Owner: strconv.Itoa(os.Geteuid()), Creator: creator}
+	if c.lock, err = makeStateDir(c.root, c.id, rec); err != nil {
 		return nil, nil, err
 	}
-	send, recv, err := consoleFor(s.Process.Terminal, o.ConsoleSocket, o.AttachConsole)
-	if err != nil {
-		return nil, nil, err
-	}
+	rb.dir = c.dir
+	trace.Mark("made state dir")
 	// the cgroup is made while the init starts: it needs no pid until joined
 	cg := makeCgroup(c.id, cgPath, s)
 	rb.cgroup = cg
-	if send != nil {
-		defer send.Close()
-	}
-	if recv != nil {
-		defer recv.Close()
-	}
 	p, err := spawn(spawnArgs{gateDir: c.dir, stdin: o.Stdin, stdout: o.Stdout, stderr: o.Stderr,
 		preserveFds: o.PreserveFds, ns: ns, uidMaps: s.Linux.UIDMappings, gidMaps: s.Linux.GIDMappings,
 		console: send, slimRoot: c.root})
@@ -151,23 +188,19 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 	if err != nil {
 		return nil, nil, fmt.Errorf("container init exited early: %w", err)
 	}
-	plan, err := rootfs.MakePlan(rootfs.Input{Spec: s, Bundle: o.Bundle, InUserNS: ns.inUserNS,
-		Cgroups: toRootfsDirs(dirs), HasKcore: exists("/proc/kcore"), Privileged: os.Geteuid() == 0})
-	if err != nil {
-		return nil, nil, err
-	}
 	mountFiles, err := idmappedMounts(plan, pid)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer closeFiles(mountFiles) // the init has its own copies once sent
+	rec.Pid, rec.InitStartTime = pid, start
 	st := &State{ID: c.id, Pid: pid, Bundle: o.Bundle, Rootfs: s.Root.Path, InitStartTime: start,
 		Annotations: s.Annotations, CgroupPath: cgPath, OwnMountNs: ns.ownMount, Hooks: s.Hooks,
-		Owner: strconv.Itoa(os.Geteuid())}
+		Owner: rec.Owner, GateInode: gateInode(p.gate)}
 	cfg := &handshake.Config{ID: c.id, Bundle: o.Bundle, Spec: initSpec(s), Pid: pid, NoPivot: o.NoPivot,
 		NoNewKeyring: o.NoNewKeyring, PreserveFds: o.PreserveFds, UnshareCgroupNs: ns.unshareCgroup,
 		InUserNS: ns.inUserNS, Plan: plan, MountFiles: mountFiles, ConsoleFd: p.consoleFd, ExeFd: p.exeFd, Seccomp: filter}
-	mgr, err := c.handshake(p, cg, cfg, o)
+	mgr, err := c.handshake(p, cg, cfg, o, rec)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -188,14 +221,20 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 // cgroups/prewarm_linux.c starts it at process start), which the init
 // spends setting up its rootfs. The init waits for CgroupReady only before
 // its cgroup mounts and before it unshares its cgroup namespace.
-func (c *Container) handshake(p *initProcess, cg *pendingCgroup, cfg *handshake.Config, o *CreateOpts) (cgroups.Manager, error) {
+func (c *Container) handshake(p *initProcess, cg *pendingCgroup, cfg *handshake.Config, o *CreateOpts, rec *State) (cgroups.Manager, error) {
 	if err := p.sock.SendConfig(cfg); err != nil {
 		return nil, err
 	}
 	trace.Mark("sent config")
-	// keep the spec while the init works
+	// while the init works: put its pid on record, keep the spec
 	saved := make(chan error, 1)
-	go func() { saved <- saveConfig(c.dir, o.Spec) }()
+	go func() {
+		err := rec.save(c.dir)
+		if err == nil {
+			err = saveConfig(c.dir, o.Spec)
+		}
+		saved <- err
+	}()
 	var mgr cgroups.Manager
 	var joinErr error
 	done := make(chan struct{})
@@ -217,7 +256,11 @@ func (c *Container) handshake(p *initProcess, cg *pendingCgroup, cfg *handshake.
 		}
 	}()
 	joined := func() error { <-done; return joinErr }
+	stopGuard := guardThreadKill(p.pid, o.Spec)
 	err := c.drive(p.sock, cfg, o, joined)
+	if stopGuard() {
+		err = errKilledByFilter
+	}
 	if jerr := joined(); err != nil && jerr != nil {
 		err = jerr // the real cause of the init's death
 	}
@@ -326,7 +369,7 @@ func writePidFile(path string, pid int) error {
 
 // rollback undoes a failed create: no process, cgroup or state is left.
 type rollback struct {
-	dir    string
+	dir    string // "" until the state directory is made
 	init   *initProcess
 	cgroup *pendingCgroup
 	// hostRootfs: the container has no mount namespace of its own; its
@@ -351,5 +394,7 @@ func (r *rollback) run() {
 		// an init in our mount namespace made its mounts on the host
 		unmountUnder(r.hostRootfs)
 	}
-	os.RemoveAll(r.dir)
+	if r.dir != "" {
+		os.RemoveAll(r.dir)
+	}
 }

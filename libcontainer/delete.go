@@ -3,7 +3,6 @@ package libcontainer
 import (
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -31,10 +30,15 @@ func (c *Container) Delete(force bool) error {
 	defer c.Unlock()
 	st := c.Status()
 	if st == Creating {
+		// its creator is alive, yet did not hold the lock: not ours to judge
 		return &stateError{"delete", c.id, st}
 	}
 	if !st.allows("delete") && !force {
 		return fmt.Errorf("cannot delete container %q that is not stopped: it is %s (use --force)", c.id, st)
+	}
+	if c.state == nil {
+		// emptied by a delete killed part-way: only the directory is left
+		return removeStateDir(c.dir)
 	}
 	m, err := c.cgroupManager()
 	if err != nil {
@@ -43,11 +47,14 @@ func (c *Container) Delete(force bool) error {
 	if err := c.killAll(m); err != nil {
 		return err
 	}
-	trace.Mark("killed the container's processes")
+	trace.Mark("killed processes")
 	if err := c.destroy(m); err != nil {
 		return err
 	}
-	trace.Mark("removed cgroup and state")
+	trace.Mark("removed state")
+	if c.state.Creator != nil {
+		return nil // cut short: its hooks are not on record
+	}
 	state := c.OCIState()
 	state.Status = specs.StateStopped
 	if err := hooks.Run(c.state.Hooks, hooks.Poststop, state); err != nil {
@@ -88,10 +95,20 @@ func (c *Container) destroy(m cgroups.Manager) error {
 	if err := destroyCgroup(m); err != nil {
 		return err
 	}
+	trace.Mark("removed cgroup")
 	if !c.state.OwnMountNs {
 		unmountUnder(c.state.Rootfs)
 	}
-	return os.RemoveAll(c.dir)
+	return removeStateDir(c.dir)
+}
+
+// RemoveAbandoned removes what a create of id that was killed before its
+// state directory was in place left under root (`delete --force` of an
+// id that does not exist calls it).
+func RemoveAbandoned(root, id string) {
+	if ValidateID(id) == nil {
+		removeIfAbandoned(newDirName(root, id))
+	}
 }
 
 // destroyCgroup removes the cgroup once its processes are gone: exiting

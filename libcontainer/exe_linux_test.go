@@ -16,7 +16,7 @@ func BenchmarkSealedInitExe(b *testing.B) {
 	}
 	root := b.TempDir()
 	for b.Loop() {
-		f := initExe(root)
+		f := initExe(root, false)
 		if f == nil {
 			b.Fatal("the init binary could not be sealed")
 		}
@@ -38,7 +38,7 @@ func TestSealedInitExeIsReadOnly(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("open_tree needs root")
 	}
-	f := initExe(t.TempDir())
+	f := initExe(t.TempDir(), false)
 	if f == nil {
 		t.Fatal("the init binary could not be sealed")
 	}

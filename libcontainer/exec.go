@@ -80,7 +80,7 @@ func (c *Container) Config() (*specs.Spec, error) {
 // exec'd, or with the reason it could not be (the words of a missing or
 // non-executable command are the ones create uses).
 func (c *Container) Exec(o *ExecOpts) (*Process, error) {
-	if err := c.Lock(); err != nil {
+	if err := c.lockUsable(); err != nil {
 		return nil, err
 	}
 	defer c.Unlock()
@@ -124,7 +124,7 @@ func (c *Container) Exec(o *ExecOpts) (*Process, error) {
 		return nil, err
 	}
 	p, err := spawn(spawnArgs{stdin: o.Stdin, stdout: o.Stdout, stderr: o.Stderr,
-		preserveFds: o.PreserveFds, ns: ns, console: send, initialCPUs: initial})
+		preserveFds: o.PreserveFds, ns: ns, console: send, initialCPUs: initial, slimRoot: c.root})
 	if err != nil {
 		return nil, err
 	}
@@ -179,6 +179,7 @@ func (c *Container) startExec(p *initProcess, s *specs.Spec, filter *seccomp.Pro
 	if err != nil {
 		return fmt.Errorf("exec: join the container's cgroup: %w", err)
 	}
+	trace.Mark("joined cgroup")
 	if err := p.sock.CgroupReady(); err != nil {
 		return err
 	}
@@ -186,6 +187,15 @@ func (c *Container) startExec(p *initProcess, s *specs.Spec, filter *seccomp.Pro
 	// while it sets itself up: in a paused container (--ignore-paused)
 	// it waits, frozen, for a `resume` that must be able to take it.
 	c.Unlock()
+	stopGuard := guardThreadKill(p.pid, s)
+	err = c.driveExec(p, s)
+	if stopGuard() {
+		err = errKilledByFilter
+	}
+	return err
+}
+
+func (c *Container) driveExec(p *initProcess, s *specs.Spec) error {
 	for {
 		msg, err := p.sock.Next()
 		if err != nil {

@@ -50,6 +50,28 @@ func listenGate(dir string) (*os.File, error) {
 	return f, nil
 }
 
+// gateInode is the inode of the gate's listening socket.
+func gateInode(f *os.File) uint64 {
+	var st unix.Stat_t
+	if unix.Fstat(int(f.Fd()), &st) != nil {
+		return 0
+	}
+	return st.Ino
+}
+
+// initAtGate says whether the init still holds the gate's listener, i.e.
+// still waits for start; where /proc cannot tell, the gate file decides.
+func (c *Container) initAtGate() bool {
+	if c.state.GateInode == 0 {
+		return true
+	}
+	link, err := os.Readlink("/proc/" + strconv.Itoa(c.state.Pid) + "/fd/" + strconv.Itoa(handshake.GateFd))
+	if errors.Is(err, unix.EACCES) || errors.Is(err, unix.EPERM) {
+		return true
+	}
+	return link == "socket:["+strconv.FormatUint(c.state.GateInode, 10)+"]"
+}
+
 // openGate connects to the init's gate and waits for the outcome: nil
 // once the user process has been exec'd.
 func (c *Container) openGate() error {

@@ -15,7 +15,7 @@ import (
 // process with it, and those outlive the init (kill --all reaches them
 // after the init is gone, too).
 func (c *Container) Signal(sig unix.Signal, all bool) error {
-	if err := c.Lock(); err != nil {
+	if err := c.lockUsable(); err != nil {
 		return err
 	}
 	defer c.Unlock()

@@ -19,7 +19,7 @@ func (c *Container) Resume() error {
 }
 
 func (c *Container) setFrozen(op string, frozen bool) error {
-	if err := c.Lock(); err != nil {
+	if err := c.lockUsable(); err != nil {
 		return err
 	}
 	defer c.Unlock()

@@ -3,17 +3,18 @@ package libcontainer
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"strconv"
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"myrunc/internal/rawfile"
 )
 
 // procStat reads a process's state letter and start time from
 // /proc/<pid>/stat.
 func procStat(pid int) (state byte, start uint64, err error) {
-	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	data, err := rawfile.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 	if err != nil {
 		return 0, 0, err
 	}

@@ -72,3 +72,59 @@ func agentStalled(err error, s *specs.Spec) error {
 	return fmt.Errorf("the container's process made no progress for %s after its seccomp listener went to the agent at %s: "+
 		"the agent does not answer its notifications", agentDeadline, s.Linux.Seccomp.ListenerPath)
 }
+
+// errKilledByFilter replaces "exited before it was ready" when the watch
+// below saw the init's thread die.
+var errKilledByFilter = errors.New("the container's init was killed by its own seccomp filter before it could start the process (a syscall it needs is not allowed): allow it, or set process.noNewPrivileges")
+
+// guardThreadKill watches an init whose filter can kill: SCMP_ACT_KILL
+// ends only the calling thread, and the Go runtime of an init whose main
+// thread (the one that loads the filter) is gone lives on, silent, so the
+// handshake would wait for ever. spec.CheckSeccompForProcess refuses the
+// profiles known to do that; this catches the rest. The leader of a
+// thread group that lost its main thread reads as a zombie. stop ends the
+// watch and says whether it fired (and killed the init).
+func guardThreadKill(pid int, s *specs.Spec) (stop func() bool) {
+	if !mayKill(s) {
+		return func() bool { return false }
+	}
+	done := make(chan struct{})
+	fired := make(chan bool, 1)
+	go func() {
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				fired <- false
+				return
+			case <-t.C:
+				if st, _, err := procStat(pid); err == nil && st == 'Z' {
+					unix.Kill(pid, unix.SIGKILL)
+					<-done
+					fired <- true
+					return
+				}
+			}
+		}
+	}()
+	return func() bool { close(done); return <-fired }
+}
+
+// mayKill says whether the container's filter has a thread-killing action.
+func mayKill(s *specs.Spec) bool {
+	if s.Linux == nil || s.Linux.Seccomp == nil {
+		return false
+	}
+	sc := s.Linux.Seccomp
+	kills := func(a specs.LinuxSeccompAction) bool { return a == specs.ActKill || a == specs.ActKillThread }
+	if kills(sc.DefaultAction) {
+		return true
+	}
+	for _, r := range sc.Syscalls {
+		if kills(r.Action) {
+			return true
+		}
+	}
+	return false
+}

@@ -6,11 +6,13 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"syscall"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
+	"myrunc/internal/trace"
 	"myrunc/libcontainer/handshake"
 	"myrunc/libcontainer/nsenter"
 )
@@ -42,8 +44,8 @@ type spawnArgs struct {
 	uidMaps, gidMaps []specs.LinuxIDMapping
 	// console is the socket the init sends its pty master over
 	console *os.File
-	// slimRoot is the state root where the slim init is kept, if the init
-	// may be the slim one; "" runs our own binary
+	// slimRoot is the state root where the slim inits are kept; "" runs
+	// our own binary
 	slimRoot string
 	// initialCPUs: the init starts on these CPUs (exec's
 	// execCPUAffinity.initial), until it is in the container's cgroup
@@ -76,6 +78,9 @@ func spawn(a spawnArgs) (*initProcess, error) {
 		// (seccomp.LoadAndSend). No cgroup-aware GOMAXPROCS: it would
 		// keep the cgroup's cpu files open in the init.
 		Env: []string{"GOMAXPROCS=1", "GOGC=off", "GODEBUG=asyncpreemptoff=1,containermaxprocs=0"},
+	}
+	if k := trace.KillAt(); strings.HasPrefix(k, trace.InitFaultPrefix) {
+		cmd.Env = append(cmd.Env, trace.FaultEnv+"="+k)
 	}
 	// A terminal process gets the pty as its stdio; until then the init
 	// holds none of ours (/dev/null), or an engine reading create's
@@ -111,12 +116,8 @@ func spawn(a spawnArgs) (*initProcess, error) {
 		}
 		defer pidPipe.Close()
 	}
-	slimRoot := a.slimRoot
-	if ns.viaNsenter {
-		slimRoot = "" // the slim init has no nsenter constructor
-	}
 	exeFd := 0
-	if exe := initExe(slimRoot); exe != nil {
+	if exe := initExe(a.slimRoot, ns.viaNsenter); exe != nil {
 		defer exe.Close()
 		exeFd = 3 + len(cmd.ExtraFiles)
 		cmd.Path = "/proc/self/fd/" + strconv.Itoa(exeFd)

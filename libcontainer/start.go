@@ -13,7 +13,7 @@ import (
 // then runs the poststart hooks. A failing poststart hook is a warning:
 // runtime-spec says the lifecycle goes on.
 func (c *Container) Start() error {
-	if err := c.Lock(); err != nil {
+	if err := c.lockUsable(); err != nil {
 		return err
 	}
 	defer c.Unlock()

@@ -63,6 +63,34 @@ type State struct {
 	// kept apart in config.json: every command reads state.json, few need
 	// the spec.
 	Hooks *specs.Hooks `json:"hooks,omitempty"`
+	// GateInode is the inode of the start gate's listening socket, which
+	// the init holds at handshake.GateFd until `start` connects: a gate
+	// file whose listener is gone is a start that was cut short after
+	// the init went on (0: not known, the file alone tells).
+	GateInode uint64 `json:"gateInode,omitempty"`
+	// Creator is the `create` still making the container: set in the
+	// record written before anything is made, gone from the final state.
+	// A record whose creator died is a container cut short, which reads
+	// as stopped and which delete removes (Pid, CgroupPath and Rootfs say
+	// what may be left).
+	Creator *ProcessID `json:"creator,omitempty"`
+}
+
+// ProcessID names a process beyond the reuse of its pid.
+type ProcessID struct {
+	Pid int `json:"pid"`
+	// StartTime is in clock ticks after boot (/proc/<pid>/stat)
+	StartTime uint64 `json:"startTime"`
+}
+
+// self is the calling process.
+func self() (*ProcessID, error) {
+	pid := os.Getpid()
+	_, start, err := procStat(pid)
+	if err != nil {
+		return nil, err
+	}
+	return &ProcessID{Pid: pid, StartTime: start}, nil
 }
 
 const (
@@ -93,21 +121,19 @@ func saveConfig(dir string, s *specs.Spec) error {
 	return nil
 }
 
-// loadState reads state.json; (nil, nil) means the container is still
-// being created.
-func loadState(dir string) (*State, error) {
-	data, err := os.ReadFile(filepath.Join(dir, stateFile))
+// loadState reads state.json of container id; (nil, nil) means there is
+// none: a directory that a delete killed part-way emptied, or one an
+// older myrunc was making. A state no runtime wrote is a *CorruptError.
+func loadState(dir, id string) (*State, error) {
+	file := filepath.Join(dir, stateFile)
+	data, err := os.ReadFile(file)
 	if os.IsNotExist(err) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	var s State
-	if err := fastjson.Unmarshal(data, &s); err != nil {
-		return nil, fmt.Errorf("corrupt %s: %w", filepath.Join(dir, stateFile), err)
-	}
-	return &s, nil
+	return decodeState(file, id, data)
 }
 
 // OCIState is the runtime-spec state of the container (`myrunc state`).

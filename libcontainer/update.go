@@ -26,7 +26,7 @@ const defaultCPUPeriod = 100000
 // updatable and are ignored, like runc does. The spec copy in the state
 // directory (config.json) keeps the new limits for later reads.
 func (c *Container) Update(r *specs.LinuxResources) error {
-	if err := c.Lock(); err != nil {
+	if err := c.lockUsable(); err != nil {
 		return err
 	}
 	defer c.Unlock()

@@ -1,11 +1,13 @@
 package spec
 
 import (
-	"path/filepath"
-	"strconv"
-	"strings"
-
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+// The kernel's device numbers: a 12-bit major, a 20-bit minor.
+const (
+	maxMajor = 1<<12 - 1
+	maxMinor = 1<<20 - 1
 )
 
 // validateLinux checks the linux section's fields that do not depend on
@@ -21,10 +23,11 @@ func validateLinux(l *specs.Linux) error {
 		return fieldErr("linux.personality.domain", "unknown domain %q (want LINUX or LINUX32)", p.Domain)
 	}
 	return first(
+		func() error { return checkCgroupsPath(l.CgroupsPath) },
 		func() error { return checkDevices(l.Devices) },
 		func() error { return checkAbsPaths("linux.maskedPaths", l.MaskedPaths) },
 		func() error { return checkAbsPaths("linux.readonlyPaths", l.ReadonlyPaths) },
-		func() error { return checkResources(l.Resources) },
+		func() error { return ValidateResources(l.Resources) },
 		func() error { return checkSeccomp(l.Seccomp) },
 		func() error { return checkMountLabel(l) },
 	)
@@ -36,8 +39,8 @@ func validateLinux(l *specs.Linux) error {
 func checkDevices(devs []specs.LinuxDevice) error {
 	for i, d := range devs {
 		p := at("linux.devices", i)
-		if !filepath.IsAbs(d.Path) {
-			return fieldErr(p+".path", "must be an absolute path")
+		if err := checkAbsPath(p+".path", d.Path); err != nil {
+			return err
 		}
 		switch d.Type {
 		case "p":
@@ -48,8 +51,14 @@ func checkDevices(devs []specs.LinuxDevice) error {
 			if d.Major == 0 && d.Minor == 0 {
 				return fieldErr(p, "major and minor are required for type %q", d.Type)
 			}
+			if d.Major > maxMajor || d.Minor > maxMinor {
+				return fieldErr(p, "%d:%d is past the kernel's largest device number %d:%d", d.Major, d.Minor, maxMajor, maxMinor)
+			}
 		default:
 			return fieldErr(p+".type", "unknown device type %q (want c, b, u or p)", d.Type)
+		}
+		if d.FileMode != nil && *d.FileMode&^0o7777 != 0 {
+			return fieldErr(p+".fileMode", "%#o has bits beyond permissions (07777); the type is in .type", uint32(*d.FileMode))
 		}
 	}
 	return nil
@@ -59,42 +68,8 @@ func checkDevices(devs []specs.LinuxDevice) error {
 // no defined base inside the container.
 func checkAbsPaths(base string, paths []string) error {
 	for i, p := range paths {
-		if !filepath.IsAbs(p) {
-			return fieldErr(at(base, i), "must be an absolute path")
-		}
-	}
-	return nil
-}
-
-// pageSizeRE is the runtime-spec hugepage format, "<size><unit>B" (2MB, 1GB).
-
-// checkResources checks the cgroup settings whose syntax is fixed by the
-// kernel; limits themselves are for the cgroup manager to apply.
-func checkResources(r *specs.LinuxResources) error {
-	if r == nil {
-		return nil
-	}
-	for i, d := range r.Devices {
-		p := at("linux.resources.devices", i)
-		switch d.Type {
-		case "", "a", "b", "c":
-		default:
-			return fieldErr(p+".type", "unknown type %q (want a, b or c)", d.Type)
-		}
-		if strings.Trim(d.Access, "rwm") != "" {
-			return fieldErr(p+".access", "%q is not a combination of r, w and m", d.Access)
-		}
-	}
-	for i, h := range r.HugepageLimits {
-		m := pageSizeRE.FindStringSubmatch(h.Pagesize)
-		n, err := uint64(0), error(nil)
-		if m != nil {
-			n, err = strconv.ParseUint(m[1], 10, 64)
-		}
-		// Huge pages are always a power of two; "3MB" cannot name a
-		// hugetlb.<size> cgroup file.
-		if m == nil || err != nil || n&(n-1) != 0 {
-			return fieldErr(at("linux.resources.hugepageLimits", i)+".pageSize", "invalid page size %q (want a power of two with a unit, e.g. 2MB)", h.Pagesize)
+		if err := checkAbsPath(at(base, i), p); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -111,19 +86,55 @@ func checkSeccomp(s *specs.LinuxSeccomp) error {
 	if !seccompActions[string(s.DefaultAction)] {
 		return fieldErr("linux.seccomp.defaultAction", "unknown action %q", s.DefaultAction)
 	}
+	for i, a := range s.Architectures {
+		if !seccompArchs[string(a)] {
+			return fieldErr(at("linux.seccomp.architectures", i), "unknown architecture %q", a)
+		}
+	}
+	for i, fl := range s.Flags {
+		if !seccompFlags[string(fl)] {
+			return fieldErr(at("linux.seccomp.flags", i), "unknown flag %q", fl)
+		}
+	}
 	notify := s.DefaultAction == specs.ActNotify
 	for i, sc := range s.Syscalls {
-		p := at("linux.seccomp.syscalls", i)
-		if len(sc.Names) == 0 {
-			return fieldErr(p+".names", "must not be empty")
-		}
-		if !seccompActions[string(sc.Action)] {
-			return fieldErr(p+".action", "unknown action %q", sc.Action)
+		if err := checkSyscallRule(at("linux.seccomp.syscalls", i), sc); err != nil {
+			return err
 		}
 		notify = notify || sc.Action == specs.ActNotify
 	}
 	if notify && s.ListenerPath == "" {
 		return fieldErr("linux.seccomp.listenerPath", "must be set when SCMP_ACT_NOTIFY is used")
+	}
+	if notify {
+		return checkAbsPath("linux.seccomp.listenerPath", s.ListenerPath)
+	}
+	return nil
+}
+
+// seccompArgs is how many arguments a syscall has (seccomp_data.args).
+const seccompArgs = 6
+
+func checkSyscallRule(p string, sc specs.LinuxSyscall) error {
+	if len(sc.Names) == 0 {
+		return fieldErr(p+".names", "must not be empty")
+	}
+	for j, name := range sc.Names {
+		if name == "" {
+			return fieldErr(at(p+".names", j), "must not be empty")
+		}
+	}
+	if !seccompActions[string(sc.Action)] {
+		return fieldErr(p+".action", "unknown action %q", sc.Action)
+	}
+	for j, a := range sc.Args {
+		q := at(p+".args", j)
+		if a.Index >= seccompArgs {
+			return fieldErr(q+".index", "%d is past the last argument (%d)", a.Index, seccompArgs-1)
+		}
+		if !seccompOps[string(a.Op)] {
+			return fieldErr(q+".op", "unknown operator %q", a.Op)
+		}
 	}
 	return nil
 }

@@ -51,24 +51,75 @@ func Load(bundle string) (*specs.Spec, error) {
 // line/column and type errors into a *FieldError naming the field.
 func decode(data []byte) (*specs.Spec, error) {
 	var s specs.Spec
-	err := fastjson.Unmarshal(data, &s)
+	if err := decodeJSON(data, &s, ConfigName, ""); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// DecodeProcess parses an `exec --process` file (a runtime-spec process
+// object); errors name the fields as config.json's "process" would.
+func DecodeProcess(data []byte, file string) (*specs.Process, error) {
+	var p specs.Process
+	if err := decodeJSON(data, &p, file, "process"); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// DecodeResources parses `update --resources` input (a linux.resources
+// object); errors name the fields as config.json's would.
+func DecodeResources(data []byte, file string) (*specs.LinuxResources, error) {
+	var r specs.LinuxResources
+	if err := decodeJSON(data, &r, file, "linux.resources"); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// decodeJSON decodes data from file into v, the object config.json has
+// at prefix ("" for the document).
+func decodeJSON(data []byte, v any, file, prefix string) error {
+	if t := bytes.TrimSpace(data); bytes.Equal(t, []byte("null")) {
+		if prefix == "" {
+			return fieldErr(file, "is null, not a JSON object")
+		}
+		return fieldErr(prefix, "is null in %s, not a JSON object", file)
+	}
+	err := fastjson.Unmarshal(data, v)
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
 	case err == nil:
-		return &s, nil
+		return nil
 	case errors.As(err, &syn):
 		line, col := lineCol(data, syn.Offset, strings.Contains(syn.Error(), "unexpected end"))
-		return nil, fmt.Errorf("%s: invalid JSON at line %d, column %d: %s", ConfigName, line, col, syn.Error())
+		return fmt.Errorf("%s: invalid JSON at line %d, column %d: %s", file, line, col, syn.Error())
 	case errors.As(err, &typ):
-		field := typ.Field
+		field := typeErrorPath(data, v)
 		if field == "" {
-			field = ConfigName
+			field = typ.Field
 		}
-		return nil, fieldErr(field, "cannot unmarshal %s into %s", typ.Value, typ.Type)
+		if field = join(prefix, field); field == "" {
+			field = file
+		}
+		return fieldErr(field, "cannot unmarshal %s into %s", typ.Value, typ.Type)
 	default:
-		return nil, fmt.Errorf("%s: %w", ConfigName, err)
+		return fmt.Errorf("%s: %w", file, err)
 	}
+}
+
+// join puts a path under prefix: join("process", "args") == "process.args".
+func join(prefix, path string) string {
+	switch {
+	case prefix == "":
+		return path
+	case path == "":
+		return prefix
+	case path[0] == '[':
+		return prefix + path
+	}
+	return prefix + "." + path
 }
 
 // lineCol converts a json.SyntaxError offset (bytes read, so the bad byte is
@@ -96,6 +147,10 @@ func normalize(s *specs.Spec, bundle string) {
 		s.Root.Path = filepath.Join(bundle, s.Root.Path)
 	}
 	for i := range s.Mounts {
+		if src := s.Mounts[i].Source; src != "" && !filepath.IsAbs(src) && isBind(s.Mounts[i]) {
+			// a bind's source is relative to the bundle
+			s.Mounts[i].Source = filepath.Join(bundle, src)
+		}
 		d := s.Mounts[i].Destination
 		if d != "" && !path.IsAbs(d) {
 			Warnf("%s: relative destination %q is deprecated, using %q", at("mounts", i)+".destination", d, path.Join("/", d))

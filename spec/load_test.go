@@ -75,7 +75,7 @@ func TestLoadJSONErrors(t *testing.T) {
 		{"bad char", "{\"a\":}", "config.json: invalid JSON at line 1, column 6: invalid character '}' looking for beginning of value"},
 		{"garbage after", "{}\nx", "config.json: invalid JSON at line 2, column 1: invalid character 'x' after top-level value"},
 		{"args not a list", `{"process": {"args": 5}}`, "process.args: cannot unmarshal number into []string"},
-		{"arg not a string", `{"process": {"args": [1]}}`, "process.args: cannot unmarshal number into string"},
+		{"arg not a string", `{"process": {"args": ["sh", 1]}}`, "process.args[1]: cannot unmarshal number into string"},
 		{"negative uid", `{"process": {"user": {"uid": -1}}}`, "process.user.uid: cannot unmarshal number -1 into uint32"},
 		{"not an object", `[]`, "config.json: cannot unmarshal array into specs.Spec"},
 	}
@@ -134,7 +134,13 @@ func TestLoadValidates(t *testing.T) {
 		{"invalid version", `{"ociVersion": "invalid", "root": {"path": "rootfs"}, "process": {"args": ["sh"], "cwd": "/"}}`,
 			`ociVersion: unsupported version "invalid" (this runtime supports 1.0.0 to ` + specs.Version + `)`},
 		{"empty args", `{"ociVersion": "1.0.0", "root": {"path": "rootfs"}, "process": {"args": [], "cwd": "/"}}`, "process.args: must not be empty"},
-		{"null", "null", "ociVersion: must be set"},
+		{"null", "null", "config.json: is null, not a JSON object"},
+		{"type error in an array", minimal + `, "mounts": [{}, {}, {"destination": "/x", "options": 5}]}`,
+			"mounts[2].options: cannot unmarshal number into []string"},
+		{"type error in a map", minimal + `, "annotations": {"a.b": 1}}`, `annotations["a.b"]: cannot unmarshal number into string`},
+		{"out of range", minimal + `, "linux": {"resources": {"cpu": {"shares": -1}}}}`,
+			"linux.resources.cpu.shares: cannot unmarshal number -1 into uint64"},
+		{"not an object", `[1, 2]`, "config.json: cannot unmarshal array into specs.Spec"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -162,6 +168,29 @@ func FuzzDecodeValidate(f *testing.F) {
 		if s, err := decode(data); err == nil {
 			normalize(s, "/nonexistent-bundle")
 			_ = Validate(s)
+		}
+	})
+}
+
+// FuzzDecodeProcessResources: no `exec --process` or `update --resources`
+// input makes decoding or validation panic, and every refusal names a
+// field of its own document.
+func FuzzDecodeProcessResources(f *testing.F) {
+	for _, seed := range []string{"", "null", "{}", `{"args":["sh"],"cwd":"/","rlimits":[{"type":"RLIMIT_NOFILE","soft":2,"hard":1}]}`,
+		`{"memory":{"limit":-2},"cpu":{"cpus":"0-","quota":10},"unified":{"cgroup.procs":"1"}}`} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var fe *FieldError
+		if p, err := DecodeProcess(data, "p.json"); err == nil {
+			if err := ValidateExec(p, nil); err != nil && (!errors.As(err, &fe) || !strings.HasPrefix(fe.Path, "process")) {
+				t.Fatalf("process: %v", err)
+			}
+		}
+		if r, err := DecodeResources(data, "r.json"); err == nil {
+			if err := ValidateResources(r); err != nil && (!errors.As(err, &fe) || !strings.HasPrefix(fe.Path, "linux.resources")) {
+				t.Fatalf("resources: %v", err)
+			}
 		}
 	})
 }

@@ -3,6 +3,7 @@ package spec
 import (
 	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -26,6 +27,13 @@ func validateNamespaces(s *specs.Spec) error {
 	ns, err := namespaceSet(l.Namespaces)
 	if err != nil {
 		return err
+	}
+	if u, ok := ns[specs.UserNamespace]; ok && u.Path == "" {
+		for _, t := range []specs.LinuxNamespaceType{specs.MountNamespace, specs.TimeNamespace} {
+			if j, ok := ns[t]; ok && j.Path != "" {
+				return fieldErr("linux.namespaces", "a new user namespace cannot be combined with joining a %s namespace (the joined one belongs to another user namespace)", t)
+			}
+		}
 	}
 	if s.Hostname != "" && !ns.has(specs.UTSNamespace) {
 		return fieldErr("hostname", "requires a uts namespace")
@@ -54,11 +62,16 @@ func namespaceSet(list []specs.LinuxNamespace) (nsSet, error) {
 		if j, dup := index[n.Type]; dup {
 			return nil, fieldErr(p+".type", "duplicate %q (also in %s)", n.Type, at("linux.namespaces", j))
 		}
-		if n.Path != "" && !filepath.IsAbs(n.Path) {
-			return nil, fieldErr(p+".path", "must be an absolute path")
-		}
-		if t, ok := procNSType(n.Path); ok && t != n.Type {
-			return nil, fieldErr(p+".path", "%s is of type %s, not %s", n.Path, t, n.Type)
+		if n.Path != "" {
+			if err := checkAbsPath(p+".path", n.Path); err != nil {
+				return nil, err
+			}
+			if t, ok := procNSType(n.Path); ok && t != n.Type {
+				return nil, fieldErr(p+".path", "%s is of type %s, not %s", n.Path, t, n.Type)
+			}
+			if err := namespaceFile(p+".path", n.Path, n.Type); err != nil {
+				return nil, err
+			}
 		}
 		index[n.Type] = i
 		ns[n.Type] = n
@@ -100,11 +113,40 @@ func checkUserMappings(l *specs.Linux, ns nsSet) error {
 	return checkMappings("linux.gidMappings", l.GIDMappings)
 }
 
-// checkMappings rejects empty ranges, which the kernel refuses in uid_map.
+// maxMapLines is the kernel's limit on lines in uid_map and gid_map.
+const maxMapLines = 340
+
+// checkMappings rejects what the kernel would refuse when a map is
+// written (uid_map, gid_map, or an idmapped mount's): empty or wrapping
+// ranges, overlapping ranges on either side, more lines than it takes.
 func checkMappings(base string, maps []specs.LinuxIDMapping) error {
+	if len(maps) > maxMapLines {
+		return fieldErr(base, "%d ranges, the kernel takes at most %d", len(maps), maxMapLines)
+	}
 	for i, m := range maps {
 		if m.Size == 0 {
 			return fieldErr(at(base, i)+".size", "must be positive")
+		}
+		if uint64(m.ContainerID)+uint64(m.Size) > 1<<32 || uint64(m.HostID)+uint64(m.Size) > 1<<32 {
+			return fieldErr(at(base, i), "goes past the largest id 4294967295")
+		}
+	}
+	if err := noOverlap(base, maps, func(m specs.LinuxIDMapping) uint32 { return m.ContainerID }, "containerID"); err != nil {
+		return err
+	}
+	return noOverlap(base, maps, func(m specs.LinuxIDMapping) uint32 { return m.HostID }, "hostID")
+}
+
+func noOverlap(base string, maps []specs.LinuxIDMapping, start func(specs.LinuxIDMapping) uint32, side string) error {
+	idx := make([]int, len(maps))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool { return start(maps[idx[a]]) < start(maps[idx[b]]) })
+	for k := 1; k < len(idx); k++ {
+		prev, cur := maps[idx[k-1]], maps[idx[k]]
+		if uint64(start(prev))+uint64(prev.Size) > uint64(start(cur)) {
+			return fieldErr(at(base, idx[k]), "overlaps %s in %s", at(base, idx[k-1]), side)
 		}
 	}
 	return nil
@@ -127,6 +169,9 @@ func checkTimeOffsets(offsets map[string]specs.LinuxTimeOffset, ns nsSet) error 
 		if !timeOffsetClocks[clock] {
 			return fieldErr(keyed("linux.timeOffsets", clock), "unknown clock %q (want monotonic or boottime)", clock)
 		}
+		if ns := offsets[clock].Nanosecs; ns >= 1e9 {
+			return fieldErr(keyed("linux.timeOffsets", clock)+".nanosecs", "%d is a second or more (put whole seconds in secs)", ns)
+		}
 	}
 	return nil
 }
@@ -138,6 +183,9 @@ func checkTimeOffsets(offsets map[string]specs.LinuxTimeOffset, ns nsSet) error 
 func checkSysctl(sysctl map[string]string, ns nsSet) error {
 	for _, key := range sortedKeys(sysctl) {
 		p := keyed("linux.sysctl", key)
+		if !validSysctlKey(key) {
+			return fieldErr(p, "is not a sysctl name (dotted, or slashed when a part holds a dot)")
+		}
 		name := strings.ReplaceAll(key, "/", ".") // "net/ipv4/ip_forward" is the same knob
 		switch {
 		case ipcSysctls[name] || strings.HasPrefix(name, "fs.mqueue."):
@@ -159,6 +207,21 @@ func checkSysctl(sysctl map[string]string, ns nsSet) error {
 		}
 	}
 	return nil
+}
+
+// validSysctlKey: "net.ipv4.ip_forward", or "net/ipv4/conf/eth0.100/rp_filter"
+// (with slashes, dots belong to the parts); no empty part, no "." or "..".
+func validSysctlKey(key string) bool {
+	sep := "."
+	if strings.Contains(key, "/") {
+		sep = "/"
+	}
+	for _, part := range strings.Split(key, sep) {
+		if part == "" || part == "." || part == ".." || strings.IndexByte(part, 0) >= 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // sortedKeys makes map checks deterministic, so the same file always names

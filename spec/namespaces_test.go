@@ -84,7 +84,7 @@ func TestValidateUserMappings(t *testing.T) {
 		// runtime-tools linux_uid_mappings.
 		{"userns with maps", all(setNS(specs.UserNamespace, ""), mappings), ""},
 		{"idmap with the container's user namespace", all(setNS(specs.UserNamespace, ""), mappings, func(s *specs.Spec) {
-			s.Mounts = append(s.Mounts, specs.Mount{Destination: "/mnt", Source: "/x", Type: "bind", Options: []string{"idmap"}})
+			s.Mounts = append(s.Mounts, specs.Mount{Destination: "/mnt", Source: "/", Type: "bind", Options: []string{"idmap"}})
 		}), ""},
 	})
 }

@@ -23,6 +23,12 @@ func ValidateProcess(p *specs.Process) error {
 	case !path.IsAbs(p.Cwd):
 		return fieldErr("process.cwd", "must be an absolute path")
 	}
+	if err := checkPathString("process.cwd", p.Cwd); err != nil {
+		return err
+	}
+	if u := p.User.Umask; u != nil && *u > 0o777 {
+		return fieldErr("process.user.umask", "%#o has bits beyond 0777", *u)
+	}
 	return first(
 		func() error { return checkEnv("process.env", p.Env) },
 		func() error { return checkRlimits(p.Rlimits) },
@@ -110,8 +116,41 @@ func checkProcessLimits(p *specs.Process) error {
 			return fieldErr("process.ioPriority.priority", "%d is out of range [0, 7]", io.Priority)
 		}
 	}
-	if sc := p.Scheduler; sc != nil && !schedulerPolicies[string(sc.Policy)] {
-		return fieldErr("process.scheduler.policy", "unknown policy %q", sc.Policy)
+	if err := checkScheduler(p.Scheduler); err != nil {
+		return err
+	}
+	if a := p.ExecCPUAffinity; a != nil {
+		if err := checkCPUList("process.execCPUAffinity.initial", a.Initial); err != nil {
+			return err
+		}
+		return checkCPUList("process.execCPUAffinity.final", a.Final)
+	}
+	return nil
+}
+
+// checkScheduler checks sched_setattr's ranges: nice -20 to 19, a
+// realtime priority of 1 to 99 for SCHED_FIFO and SCHED_RR and 0 for the
+// others, and known flags.
+func checkScheduler(sc *specs.Scheduler) error {
+	if sc == nil {
+		return nil
+	}
+	const p = "process.scheduler"
+	rt := sc.Policy == specs.SchedFIFO || sc.Policy == specs.SchedRR
+	switch {
+	case !schedulerPolicies[string(sc.Policy)]:
+		return fieldErr(p+".policy", "unknown policy %q", sc.Policy)
+	case sc.Nice < -20 || sc.Nice > 19:
+		return fieldErr(p+".nice", "%d is outside -20 to 19", sc.Nice)
+	case rt && (sc.Priority < 1 || sc.Priority > 99):
+		return fieldErr(p+".priority", "%d is outside 1 to 99 (%s)", sc.Priority, sc.Policy)
+	case !rt && sc.Priority != 0:
+		return fieldErr(p+".priority", "must be 0 for %s", sc.Policy)
+	}
+	for i, fl := range sc.Flags {
+		if !schedulerFlags[string(fl)] {
+			return fieldErr(at(p+".flags", i), "unknown flag %q", fl)
+		}
 	}
 	return nil
 }

@@ -17,6 +17,7 @@ var (
 	capabilityNames, rlimitNames, namespaceTypes, propagationModes map[string]bool
 	timeOffsetClocks, ioPriorityClasses, schedulerPolicies         map[string]bool
 	seccompActions, ipcSysctls                                     map[string]bool
+	seccompArchs, seccompFlags, seccompOps, schedulerFlags         map[string]bool
 	procNSNames                                                    map[string]specs.LinuxNamespaceType
 	versionRE                                                      *regexp.Regexp
 	pageSizeRE                                                     *regexp.Regexp
@@ -86,10 +87,29 @@ func buildTables() {
 		string(specs.SchedRR), string(specs.SchedBatch), string(specs.SchedISO),
 		string(specs.SchedIdle), string(specs.SchedDeadline))
 
+	schedulerFlags = setOf(string(specs.SchedFlagResetOnFork), string(specs.SchedFlagReclaim),
+		string(specs.SchedFlagDLOverrun), string(specs.SchedFlagKeepPolicy), string(specs.SchedFlagKeepParams),
+		string(specs.SchedFlagUtilClampMin), string(specs.SchedFlagUtilClampMax))
+
 	seccompActions = setOf(string(specs.ActKill), string(specs.ActKillProcess),
 		string(specs.ActKillThread), string(specs.ActTrap), string(specs.ActErrno),
 		string(specs.ActTrace), string(specs.ActAllow), string(specs.ActLog),
 		string(specs.ActNotify))
+
+	seccompArchs = setOf(string(specs.ArchX86), string(specs.ArchX86_64), string(specs.ArchX32),
+		string(specs.ArchARM), string(specs.ArchAARCH64), string(specs.ArchMIPS), string(specs.ArchMIPS64),
+		string(specs.ArchMIPS64N32), string(specs.ArchMIPSEL), string(specs.ArchMIPSEL64),
+		string(specs.ArchMIPSEL64N32), string(specs.ArchPPC), string(specs.ArchPPC64),
+		string(specs.ArchPPC64LE), string(specs.ArchS390), string(specs.ArchS390X),
+		string(specs.ArchPARISC), string(specs.ArchPARISC64), string(specs.ArchRISCV64),
+		string(specs.ArchLOONGARCH64), string(specs.ArchM68K), string(specs.ArchSH), string(specs.ArchSHEB))
+
+	seccompFlags = setOf(string(specs.LinuxSeccompFlagLog), string(specs.LinuxSeccompFlagSpecAllow),
+		string(specs.LinuxSeccompFlagWaitKillableRecv), "SECCOMP_FILTER_FLAG_TSYNC")
+
+	seccompOps = setOf(string(specs.OpNotEqual), string(specs.OpLessThan), string(specs.OpLessEqual),
+		string(specs.OpEqualTo), string(specs.OpGreaterEqual), string(specs.OpGreaterThan),
+		string(specs.OpMaskedEqual))
 
 	// ipcSysctls are the kernel.* sysctls that live in the IPC namespace
 	// (fs.mqueue.* too, matched by prefix).

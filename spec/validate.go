@@ -7,6 +7,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
@@ -31,11 +32,33 @@ func Validate(s *specs.Spec) error {
 		func() error { return SupportedVersion(s.Version) },
 		func() error { return validateRoot(s.Root) },
 		func() error { return ValidateProcess(s.Process) },
+		func() error { return checkNames(s) },
 		func() error { return validateMounts(s.Mounts) },
 		func() error { return validateHooks(s.Hooks) },
 		func() error { return validateNamespaces(s) },
 		func() error { return validateLinux(s.Linux) },
+		func() error { return checkInitSurvivesSeccomp(s) },
 	)
+}
+
+func checkInitSurvivesSeccomp(s *specs.Spec) error {
+	if s.Linux == nil {
+		return nil
+	}
+	return CheckSeccompForProcess(s.Linux.Seccomp, s.Process)
+}
+
+// ValidateExec checks a process that `exec` would start in a container
+// created from container: the process itself, and what the container's
+// settings mean for it.
+func ValidateExec(p *specs.Process, container *specs.Spec) error {
+	if err := ValidateProcess(p); err != nil {
+		return err
+	}
+	if container != nil && container.Linux != nil {
+		return CheckSeccompForProcess(container.Linux.Seccomp, p)
+	}
+	return nil
 }
 
 // validateRoot requires root.path to be an existing directory. A relative
@@ -47,6 +70,9 @@ func validateRoot(r *specs.Root) error {
 	}
 	if r.Path == "" {
 		return fieldErr("root.path", "must be set")
+	}
+	if err := checkPathString("root.path", r.Path); err != nil {
+		return err
 	}
 	abs, err := filepath.Abs(r.Path)
 	if err != nil {
@@ -85,10 +111,17 @@ func validateMounts(ms []specs.Mount) error {
 		case !path.IsAbs(m.Destination):
 			return fieldErr(p+".destination", "must be an absolute path")
 		}
+		if err := checkPathString(p+".destination", m.Destination); err != nil {
+			return err
+		}
+		if err := checkPathString(p+".source", m.Source); err != nil {
+			return err
+		}
 		bind := isBind(m)
 		if bind && m.Source == "" {
 			return fieldErr(p+".source", "required for a bind mount")
 		}
+
 		if !bind && m.Type == "" {
 			return fieldErr(p+".type", "required unless the mount is a bind mount")
 		}
@@ -107,6 +140,44 @@ func validateMounts(ms []specs.Mount) error {
 		if err := checkMappings(p+".gidMappings", m.GIDMappings); err != nil {
 			return err
 		}
+		if bind {
+			if err := checkExists(p+".source", m.Source); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// checkExists requires a host path that can be reached (a bind source, a
+// hook run by the runtime). Load makes relative bind sources absolute.
+func checkExists(field, p string) error {
+	_, err := os.Stat(p)
+	var pe *fs.PathError
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, fs.ErrNotExist):
+		return fieldErr(field, "%s does not exist", p)
+	case errors.As(err, &pe):
+		return fieldErr(field, "cannot access %s: %v", p, pe.Err)
+	}
+	return fieldErr(field, "cannot access %s: %v", p, err)
+}
+
+// maxHostname is the kernel's limit for sethostname and setdomainname.
+const maxHostname = 64
+
+// checkNames checks hostname, domainname and annotation keys.
+func checkNames(s *specs.Spec) error {
+	if len(s.Hostname) > maxHostname || strings.IndexByte(s.Hostname, 0) >= 0 {
+		return fieldErr("hostname", "must be at most %d bytes, without NUL", maxHostname)
+	}
+	if len(s.Domainname) > maxHostname || strings.IndexByte(s.Domainname, 0) >= 0 {
+		return fieldErr("domainname", "must be at most %d bytes, without NUL", maxHostname)
+	}
+	if _, ok := s.Annotations[""]; ok {
+		return fieldErr(`annotations[""]`, "an annotation key must not be empty")
 	}
 	return nil
 }
@@ -135,6 +206,16 @@ func validateHooks(h *specs.Hooks) error {
 				return fieldErr(p+".path", "must be an absolute path")
 			case hk.Timeout != nil && *hk.Timeout <= 0:
 				return fieldErr(p+".timeout", "must be positive")
+			}
+			if err := checkPathString(p+".path", hk.Path); err != nil {
+				return err
+			}
+			// these run in the runtime's namespaces, before the container
+			// can run at all: a missing one fails create anyway
+			if set.name == "prestart" || set.name == "createRuntime" {
+				if err := checkExists(p+".path", hk.Path); err != nil {
+					return err
+				}
 			}
 			if err := checkEnv(p+".env", hk.Env); err != nil {
 				return err

@@ -83,17 +83,17 @@ func TestValidateMounts(t *testing.T) {
 		{"bind without source", add(specs.Mount{Destination: "/mnt", Options: []string{"rbind"}}), "mounts[7].source: required for a bind mount"},
 		{"bind type without source", add(specs.Mount{Destination: "/mnt", Type: "bind"}), "mounts[7].source: required for a bind mount"},
 		{"no type, not bind", add(specs.Mount{Destination: "/mnt", Source: "tmpfs"}), "mounts[7].type: required unless the mount is a bind mount"},
-		{"idmap uid only", add(specs.Mount{Destination: "/mnt", Source: "/x", Type: "bind", UIDMappings: idmap}), "mounts[7].gidMappings: required with uidMappings (idmapped mount)"},
-		{"idmap gid only", add(specs.Mount{Destination: "/mnt", Source: "/x", Type: "bind", GIDMappings: idmap}), "mounts[7].uidMappings: required with gidMappings (idmapped mount)"},
-		{"idmap size 0", add(specs.Mount{Destination: "/mnt", Source: "/x", Type: "bind", UIDMappings: idmap,
+		{"idmap uid only", add(specs.Mount{Destination: "/mnt", Source: "/", Type: "bind", UIDMappings: idmap}), "mounts[7].gidMappings: required with uidMappings (idmapped mount)"},
+		{"idmap gid only", add(specs.Mount{Destination: "/mnt", Source: "/", Type: "bind", GIDMappings: idmap}), "mounts[7].uidMappings: required with gidMappings (idmapped mount)"},
+		{"idmap size 0", add(specs.Mount{Destination: "/mnt", Source: "/", Type: "bind", UIDMappings: idmap,
 			GIDMappings: []specs.LinuxIDMapping{{Size: 0}}}), "mounts[7].gidMappings[0].size: must be positive"},
-		{"idmap good", add(specs.Mount{Destination: "/mnt", Source: "/x", Type: "bind", UIDMappings: idmap, GIDMappings: idmap}), ""},
+		{"idmap good", add(specs.Mount{Destination: "/mnt", Source: "/", Type: "bind", UIDMappings: idmap, GIDMappings: idmap}), ""},
 		{"idmap option on tmpfs", add(specs.Mount{Destination: "/mnt", Type: "tmpfs", Source: "tmpfs", Options: []string{"ridmap"}}),
 			"mounts[7].options: idmap and ridmap are only supported for bind mounts"},
 		{"mappings on tmpfs", add(specs.Mount{Destination: "/mnt", Type: "tmpfs", Source: "tmpfs", UIDMappings: idmap, GIDMappings: idmap}),
 			"mounts[7].uidMappings: idmapped mounts are only supported for bind mounts"},
-		{"idmap option on rbind", add(specs.Mount{Destination: "/mnt", Source: "/x", Options: []string{"rbind", "ridmap"}, UIDMappings: idmap, GIDMappings: idmap}), ""},
-		{"idmap without mappings or user namespace", add(specs.Mount{Destination: "/mnt", Source: "/x", Type: "bind", Options: []string{"idmap"}}),
+		{"idmap option on rbind", add(specs.Mount{Destination: "/mnt", Source: "/", Options: []string{"rbind", "ridmap"}, UIDMappings: idmap, GIDMappings: idmap}), ""},
+		{"idmap without mappings or user namespace", add(specs.Mount{Destination: "/mnt", Source: "/", Type: "bind", Options: []string{"idmap"}}),
 			"mounts[7].options: idmap without uidMappings and gidMappings maps with the container's user namespace, but there is none (add one to linux.namespaces, or give the mount its own mappings)"},
 		// runtime-tools "mounts": bind mounts with no type, propagation options.
 		{"bind without type", add(specs.Mount{Destination: "/mnt/etc-rshared", Source: "/etc", Options: []string{"nosuid", "rbind", "rshared"}}), ""},
@@ -197,5 +197,44 @@ func TestValidateNoPanic(t *testing.T) {
 	valid := &specs.Spec{Version: "1.0.0", Root: &specs.Root{Path: dir}, Process: &specs.Process{Args: []string{"sh"}, Cwd: "/"}}
 	if err := Validate(valid); err != nil {
 		t.Errorf("minimal spec: %v", err)
+	}
+}
+
+func TestSeccompThatKillsTheInit(t *testing.T) {
+	allow := func(names ...string) specs.LinuxSyscall {
+		return specs.LinuxSyscall{Names: names, Action: specs.ActAllow}
+	}
+	minimal := &specs.LinuxSeccomp{DefaultAction: specs.ActKill,
+		Syscalls: []specs.LinuxSyscall{allow("read", "write", "exit_group")}}
+	err := CheckSeccompForProcess(minimal, &specs.Process{})
+	var fe *FieldError
+	if !errors.As(err, &fe) || fe.Path != "linux.seccomp.defaultAction" || !strings.Contains(fe.Msg, "setresuid") {
+		t.Fatalf("a killing default without noNewPrivileges: %v", err)
+	}
+	err = CheckSeccompForProcess(minimal, &specs.Process{NoNewPrivileges: true})
+	if err == nil || !strings.Contains(err.Error(), "execve") {
+		t.Fatalf("a killing default that does not allow execve: %v", err)
+	}
+	withExec := &specs.LinuxSeccomp{DefaultAction: specs.ActKillProcess,
+		Syscalls: []specs.LinuxSyscall{allow("execve")}}
+	if err := CheckSeccompForProcess(withExec, &specs.Process{NoNewPrivileges: true}); err != nil {
+		t.Fatalf("noNewPrivileges and execve allowed: %v", err)
+	}
+	everything := &specs.LinuxSeccomp{DefaultAction: specs.ActTrap,
+		Syscalls: []specs.LinuxSyscall{allow(initSyscallsEarly...)}}
+	if err := CheckSeccompForProcess(everything, &specs.Process{}); err != nil {
+		t.Fatalf("every syscall of the init allowed: %v", err)
+	}
+	errno := &specs.LinuxSeccomp{DefaultAction: specs.ActErrno}
+	if err := CheckSeccompForProcess(errno, &specs.Process{}); err != nil {
+		t.Fatalf("a default that does not kill: %v", err)
+	}
+}
+
+func TestValidateBindSourceExists(t *testing.T) {
+	s := goodSpec(t)
+	s.Mounts = append(s.Mounts, specs.Mount{Destination: "/mnt", Source: "/nonexistent-bind-source", Type: "bind"})
+	if err := Validate(s); errText(err) != "mounts[7].source: /nonexistent-bind-source does not exist" {
+		t.Fatalf("Validate() = %v", err)
 	}
 }

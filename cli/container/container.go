@@ -176,7 +176,10 @@ var monitorCommand = &cli.Command{
 	Name:      "monitor",
 	Hidden:    true,
 	ArgsUsage: "ID",
-	Flags:     []cli.Flag{&cli.BoolFlag{Name: "attach", Usage: "fd 4 is the attach stream"}},
+	Flags: []cli.Flag{
+		&cli.BoolFlag{Name: "attach", Usage: "fd 4 is the attach stream"},
+		&cli.StringFlag{Name: "tty-size", Usage: "ROWSxCOLS: the pty's size before the start"},
+	},
 	Action: func(c *cli.Context) error {
 		e, err := openEngine(c)
 		if err != nil {
@@ -190,6 +193,14 @@ var monitorCommand = &cli.Command{
 			unix.CloseOnExec(4)
 			attach = os.NewFile(4, "attach")
 		}
-		return e.Monitor(c.Args().First(), status, attach)
+		var size *engine.TTYSize
+		if v := c.String("tty-size"); v != "" {
+			var s engine.TTYSize
+			if _, err := fmt.Sscanf(v, "%dx%d", &s.Rows, &s.Cols); err != nil {
+				return fmt.Errorf("--tty-size %q: want ROWSxCOLS", v)
+			}
+			size = &s
+		}
+		return e.Monitor(c.Args().First(), status, attach, size)
 	},
 }

@@ -149,7 +149,14 @@ func attachRun(e *engine.Engine, id string, tty, interactive, rm bool) error {
 			defer term.Reset()
 		}
 	}
-	_, a, err := e.Start(id, true)
+	var a *engine.Attached
+	var err error
+	if term != nil {
+		rows, cols, _ := term.Size()
+		_, a, err = e.StartTTY(id, engine.TTYSize{Rows: rows, Cols: cols})
+	} else {
+		_, a, err = e.Start(id, true)
+	}
 	if err != nil {
 		if term != nil {
 			term.Reset()

@@ -19,9 +19,9 @@ import (
 // Command is the `image` command group.
 var Command = &cli.Command{
 	Name:  "image",
-	Usage: "manage images: pull, push, load, save, import, ls, inspect, history, tag, rm, prune",
+	Usage: "manage images: build, pull, push, load, save, import, ls, inspect, history, tag, rm, prune",
 	Subcommands: []*cli.Command{
-		pullCommand, pushCommand, loadCommand, saveCommand, importCommand, lsCommand,
+		buildCommand, pullCommand, pushCommand, loadCommand, saveCommand, importCommand, lsCommand,
 		inspectCommand, historyCommand, tagCommand, rmCommand, pruneCommand,
 	},
 }

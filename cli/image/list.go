@@ -3,6 +3,7 @@ package image
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -35,7 +36,7 @@ var lsCommand = &cli.Command{
 	Aliases: []string{"list"},
 	Usage:   "list images",
 	Flags: []cli.Flag{
-		&cli.BoolFlag{Name: "all", Aliases: []string{"a"}, Usage: "show all images (there are no intermediate ones)"},
+		&cli.BoolFlag{Name: "all", Aliases: []string{"a"}, Usage: "show all images (default hides intermediate build steps)"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "only image IDs"},
 		&cli.BoolFlag{Name: "digests", Usage: "show digests"},
 		&cli.BoolFlag{Name: "no-trunc", Usage: "do not truncate IDs"},
@@ -50,6 +51,9 @@ var lsCommand = &cli.Command{
 		if err != nil {
 			return err
 		}
+		if !c.Bool("all") {
+			imgs = withoutIntermediate(imgs)
+		}
 		rows, ids := lsRows(s, imgs, c.Bool("no-trunc"))
 		if c.Bool("quiet") {
 			for _, id := range ids {
@@ -63,6 +67,16 @@ var lsCommand = &cli.Command{
 		}
 		return format.Table(os.Stdout, c.String("format"), def, lsHeaders, rows)
 	},
+}
+
+// withoutIntermediate drops the images of build steps that later steps
+// were built on (untagged, with children), as Docker's ls does.
+func withoutIntermediate(imgs []*image.Image) []*image.Image {
+	parents := map[string]bool{}
+	for _, img := range imgs {
+		parents[img.Parent] = true
+	}
+	return slices.DeleteFunc(imgs, func(img *image.Image) bool { return len(img.RepoTags) == 0 && parents[img.ID] })
 }
 
 // lsRows makes a row per tag (one <none> row for an untagged image),

@@ -1,3 +1,9 @@
+// Go runtime settings: no goroutine re-reading the cgroup CPU limit
+// every second (a created container's init waits for start as long as it
+// takes), no prctl naming mappings.
+//go:debug updatemaxprocs=0
+//go:debug decoratemappings=0
+
 // Command myrunc-init is the container's init for the common case of
 // create/run (no user, mount or time namespace to join): only the init's
 // code, built without cgo. The runtime embeds it (tag slim_init, see the

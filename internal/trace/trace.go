@@ -56,6 +56,7 @@ func Mark(name string) {
 		events = append(events, Event{name, Now()})
 		mu.Unlock()
 	}
+	Fault(name)
 }
 
 // Add records events that happened elsewhere (the init's steps).

@@ -22,3 +22,10 @@ func TestTimelineIsOrdered(t *testing.T) {
 		t.Fatalf("timeline:\n%s", b.String())
 	}
 }
+
+func TestFaultHookIsOffByDefault(t *testing.T) {
+	if KillAt() != "" {
+		t.Skip(FaultEnv + " is set for this run")
+	}
+	Fault("start") // must return
+}

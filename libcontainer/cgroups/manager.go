@@ -5,13 +5,14 @@ package cgroups
 
 import (
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
 	"strings"
 
 	cg "github.com/containerd/cgroups/v3"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"myrunc/internal/rawfile"
 )
 
 // Manager is one container's cgroup.
@@ -124,10 +125,10 @@ func Frozen(p string) bool {
 	if p == "" {
 		return false
 	}
-	if data, err := os.ReadFile(filepath.Join("/sys/fs/cgroup/freezer", p, "freezer.state")); err == nil {
+	if data, err := rawfile.ReadFile(filepath.Join("/sys/fs/cgroup/freezer", p, "freezer.state")); err == nil {
 		return string(data) == "FROZEN\n" || string(data) == "FREEZING\n"
 	}
-	if data, err := os.ReadFile(filepath.Join(v2Root, p, "cgroup.freeze")); err == nil {
+	if data, err := rawfile.ReadFile(filepath.Join(v2Root, p, "cgroup.freeze")); err == nil {
 		return string(data) == "1\n"
 	}
 	return false

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	cc "github.com/containerd/console"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 )
 
@@ -101,4 +102,19 @@ func Attach(master *os.File) (func(), error) {
 			t.Reset()
 		}
 	}, nil
+}
+
+// StdinSize is the size of the terminal on our stdin, nil if stdin is not
+// one: a pty made for us starts at it, so the first thing its process
+// prints is laid out right.
+func StdinSize() *specs.Box {
+	cur, err := cc.ConsoleFromFile(os.Stdin)
+	if err != nil {
+		return nil
+	}
+	ws, err := cur.Size()
+	if err != nil || ws.Height == 0 || ws.Width == 0 {
+		return nil
+	}
+	return &specs.Box{Height: uint(ws.Height), Width: uint(ws.Width)}
 }

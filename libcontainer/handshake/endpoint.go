@@ -28,6 +28,7 @@ func Pair() (parent *Parent, child *os.File, err error) {
 type Parent struct {
 	c       conn
 	allowed []Kind
+	ready   bool // Ready arrived: only Commit may follow
 	// sends come from two goroutines: the handshake loop and the one
 	// that joins the cgroup
 	sendMu sync.Mutex
@@ -97,7 +98,7 @@ func (p *Parent) Next() (any, error) {
 		}
 		return &SeccompFd{File: files[0]}, nil
 	case KindReady:
-		p.allowed = nil
+		p.allowed, p.ready = nil, true
 		var r Ready
 		return &r, decode(k, body, &r)
 	default: // KindError
@@ -127,6 +128,17 @@ func (p *Parent) WaitExec() error {
 		return err
 	}
 	return &ie
+}
+
+// Commit follows Ready in create: the container is on record, so the
+// init may go on to wait for start. An init that reads EOF instead knows
+// its creator died before that, and exits rather than wait for a start
+// that no one can send.
+func (p *Parent) Commit() error {
+	if !p.ready {
+		return errors.New("handshake: Commit before Ready")
+	}
+	return p.send(KindCommit, struct{}{})
 }
 
 // AckHooks answers a HooksRequest.
@@ -246,6 +258,24 @@ func (c *Child) SeccompFdFrame() (sock int, frame []byte, err error) {
 
 // Ready tells the parent the init waits for start.
 func (c *Child) Ready(r *Ready) error { return c.c.send(KindReady, r) }
+
+var errCreatorGone = errors.New("the runtime that created the container exited before it was recorded")
+
+// AwaitCommit follows Ready in create: nil once the parent has put the
+// container on record, an error if it is gone before it did.
+func (c *Child) AwaitCommit() error {
+	k, _, err := c.c.recv()
+	if errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) {
+		return errCreatorGone
+	}
+	if err != nil {
+		return fmt.Errorf("handshake: waiting for commit: %w", err)
+	}
+	if k != KindCommit {
+		return fmt.Errorf("handshake: expected Commit, got %s", k)
+	}
+	return nil
+}
 
 // Fail reports the init's failure; the init exits afterwards.
 func (c *Child) Fail(e *InitError) error { return c.c.send(KindError, e) }

@@ -299,3 +299,44 @@ func TestErrorFrameOnTheGate(t *testing.T) {
 		t.Fatal("text taken for a frame")
 	}
 }
+
+func TestCommitFollowsReady(t *testing.T) {
+	p, c := pair(t)
+	if err := p.Commit(); err == nil {
+		t.Fatal("Commit before Ready was sent")
+	}
+	done := make(chan error, 1)
+	go func() {
+		if _, err := c.RecvConfig(); err != nil {
+			done <- err
+			return
+		}
+		if err := c.Ready(&Ready{}); err != nil {
+			done <- err
+			return
+		}
+		done <- c.AwaitCommit()
+	}()
+	if err := p.SendConfig(&Config{ID: "ctr"}); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := p.Next(); err != nil {
+		t.Fatalf("want Ready, got %T %v", m, err)
+	}
+	if err := p.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("child: %v", err)
+	}
+}
+
+// An init whose creator dies between Ready and Commit learns it, rather
+// than wait at the start gate for a start no one can send.
+func TestAwaitCommitOfADeadParent(t *testing.T) {
+	p, c := pair(t)
+	p.Close()
+	if err := c.AwaitCommit(); err == nil || !errors.Is(err, errCreatorGone) {
+		t.Fatalf("AwaitCommit after the parent closed: %v", err)
+	}
+}

@@ -26,6 +26,7 @@ const (
 	KindError                        // C→P: the init failed; it exits after sending
 	KindCgroupReady                  // P→C: the init is in its cgroup (sent whenever that is done)
 	KindSeccompFd                    // C→P: the seccomp notify listener (SCMP_ACT_NOTIFY), as SCM_RIGHTS
+	KindCommit                       // P→C: after Ready, create has put the container on record
 )
 
 func (k Kind) String() string {
@@ -44,6 +45,8 @@ func (k Kind) String() string {
 		return "CgroupReady"
 	case KindSeccompFd:
 		return "SeccompFd"
+	case KindCommit:
+		return "Commit"
 	}
 	return "Kind(" + strconv.Itoa(int(k)) + ")"
 }

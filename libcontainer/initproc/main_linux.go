@@ -19,6 +19,15 @@ import (
 	_ "myrunc/libcontainer/nsenter"
 )
 
+// The main goroutine runs package init on the main thread; locked there,
+// Main and its steps run on the thread-group leader, whose death (a
+// seccomp filter killing the thread that loaded it) the runtime can see.
+func init() {
+	if len(os.Args) > 1 && os.Args[1] == "init" {
+		runtime.LockOSThread()
+	}
+}
+
 // Main is `myrunc init`. It returns only if the init could not even reach
 // its parent; otherwise it execs or exits.
 func Main() {
@@ -100,6 +109,7 @@ func (s *initState) runSteps(steps []step) (string, error) {
 			return st.name, err
 		}
 		s.timings = append(s.timings, trace.Event{Name: st.name, At: trace.Now()})
+		trace.Fault(trace.InitFaultPrefix + st.name)
 	}
 	return "", nil
 }

@@ -63,6 +63,7 @@ var processSteps = []step{
 
 // afterReady waits for `start` and becomes the user process.
 var afterReady = []step{
+	{"waitCommit", waitCommit},
 	{"waitStart", waitStart},
 	{"startContainerHooks", startContainerHooks},
 	{"exec", execProcess},
@@ -211,10 +212,15 @@ func setHostname(s *initState) error {
 }
 
 func sendReady(s *initState) error {
-	if err := s.child.Ready(&handshake.Ready{Steps: s.timings, Warnings: s.warnings}); err != nil {
-		return err
-	}
-	return s.child.Close()
+	return s.child.Ready(&handshake.Ready{Steps: s.timings, Warnings: s.warnings})
+}
+
+// waitCommit waits until create has the container on record; if create
+// died first, no one will ever start or find this init, so it exits.
+func waitCommit(s *initState) error {
+	err := s.child.AwaitCommit()
+	s.child.Close()
+	return err
 }
 
 // waitStart blocks until `start` connects to the gate. The connection

@@ -26,14 +26,19 @@ func writeSysctls(s *initState) error {
 	return nil
 }
 
+// writeSysctl writes one knob: "net.ipv4.ip_forward", or with slashes
+// when a part holds a dot ("net/ipv4/conf/eth0.100/forwarding").
 func writeSysctl(key, value string) error {
-	rel := strings.ReplaceAll(key, ".", "/")
-	if strings.Contains(rel, "..") {
-		return fmt.Errorf("sysctl %q: invalid name", key)
+	rel := key
+	if !strings.Contains(key, "/") {
+		rel = strings.ReplaceAll(key, ".", "/")
+	}
+	if path.Clean("/"+rel) != "/"+rel {
+		return fmt.Errorf("linux.sysctl[%q]: invalid name", key)
 	}
 	// no O_TRUNC: opening a planted file would truncate it before any check
 	if err := writeProc(path.Join("sys", rel), value); err != nil {
-		return fmt.Errorf("sysctl %s=%s: %w", key, value, err)
+		return fmt.Errorf("linux.sysctl[%q] = %q: %w", key, value, err)
 	}
 	return nil
 }

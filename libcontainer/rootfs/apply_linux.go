@@ -44,6 +44,9 @@ func Apply(rootfs string, ops []Op, o ApplyOpts) error {
 			o.WaitCgroup = nil
 		}
 		if err := applyOne(root, op, &o); err != nil {
+			if op.Field != "" {
+				return fmt.Errorf("%s: %w", op.Field, err)
+			}
 			return err
 		}
 	}

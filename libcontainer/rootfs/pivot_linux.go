@@ -56,16 +56,28 @@ func parentMountPrivate(dir string) error {
 // stacks the old root on top of the new one, so no directory for it is
 // needed inside the container.
 func Pivot(rootfs string) error {
+	oldRoot, err := unix.Open("/", unix.O_DIRECTORY|unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return &os.PathError{Op: "open", Path: "old root", Err: err}
+	}
+	defer unix.Close(oldRoot)
 	if err := unix.Chdir(rootfs); err != nil {
 		return &os.PathError{Op: "chdir", Path: rootfs, Err: err}
 	}
 	if err := unix.PivotRoot(".", "."); err != nil {
 		return &os.PathError{Op: "pivot_root", Path: rootfs, Err: err}
 	}
-	// The old root now sits on top of "."; it is a slave of the host's
-	// since Prepare, so detaching it cannot reach the host. (A mount(2)
-	// of "." here would change the new root instead: mount does not
-	// cross onto the mount stacked on ".", umount does.)
+	// Enter the old root (stacked on ".") by its handle and make it a
+	// recursive slave before detaching it: whatever propagation the
+	// container's root was given (rshared for Kubernetes' Bidirectional
+	// mounts), the unmount must not propagate to the host's peers and
+	// unmount their mounts (the host's /run/netns/* went that way).
+	if err := unix.Fchdir(oldRoot); err != nil {
+		return &os.PathError{Op: "fchdir", Path: "old root", Err: err}
+	}
+	if err := mount("", ".", "", unix.MS_SLAVE|unix.MS_REC, ""); err != nil {
+		return &MountError{Op: "make slave", Target: "old root", Err: err}
+	}
 	if err := unix.Unmount(".", unix.MNT_DETACH); err != nil {
 		return &os.PathError{Op: "umount", Path: "old root", Err: err}
 	}
@@ -128,12 +140,19 @@ func Finish(ops []Op) error {
 // visible in the mount namespace: the container could mount a fresh
 // procfs that shows what its masks hide. (runc does the same.)
 func hideFullProcAndSys(rootfs string) error {
-	mounts, err := mountinfo.GetMounts(func(m *mountinfo.Info) (skip, stop bool) {
-		full := m.Root == "/" && (m.FSType == "proc" || m.FSType == "sysfs")
-		return !full || m.Mountpoint == rootfs || strings.HasPrefix(m.Mountpoint, rootfs+"/"), false
-	})
+	all, err := mountinfo.GetMounts(nil)
 	if err != nil {
 		return fmt.Errorf("--no-pivot: read the mount table: %w", err)
+	}
+	var mounts []*mountinfo.Info
+	for _, m := range all {
+		full := m.Root == "/" && (m.FSType == "proc" || m.FSType == "sysfs")
+		if full && m.Mountpoint != rootfs && !strings.HasPrefix(m.Mountpoint, rootfs+"/") {
+			mounts = append(mounts, m)
+		}
+	}
+	if err := unsharePropagation(all, mounts); err != nil {
+		return err
 	}
 	// deepest first: /proc/sys/fs/binfmt_misc's parent before /proc
 	sort.Slice(mounts, func(i, j int) bool { return len(mounts[i].Mountpoint) > len(mounts[j].Mountpoint) })
@@ -147,6 +166,31 @@ func hideFullProcAndSys(rootfs string) error {
 		}
 		if err != nil {
 			return &MountError{Op: "--no-pivot: hide", Target: m.Mountpoint, FSType: m.FSType, Err: err}
+		}
+	}
+	return nil
+}
+
+// unsharePropagation makes each mount to be hidden, and the mount it sits
+// on, a slave (each alone: the container's own submounts keep theirs).
+// With linux.rootfsPropagation "rshared" they are still peers of the
+// host's mounts, and the host would lose its /proc and /sys to the
+// unmounts (or get the covering tmpfs).
+func unsharePropagation(all, hide []*mountinfo.Info) error {
+	byID := make(map[int]*mountinfo.Info, len(all))
+	for _, m := range all {
+		byID[m.ID] = m
+	}
+	var targets []string
+	for _, m := range hide {
+		if p, ok := byID[m.Parent]; ok {
+			targets = append(targets, p.Mountpoint)
+		}
+		targets = append(targets, m.Mountpoint)
+	}
+	for _, t := range targets {
+		if err := mount("", t, "", unix.MS_SLAVE, ""); err != nil && err != unix.EINVAL && err != unix.ENOENT {
+			return &MountError{Op: "--no-pivot: make slave", Target: t, Flags: unix.MS_SLAVE, Err: err}
 		}
 	}
 	return nil

@@ -52,6 +52,9 @@ type Op struct {
 	// IDMap, on a bind: the runtime's idmapped clone of Source is
 	// attached instead of a bind.
 	IDMap *IDMap `json:",omitempty"`
+	// Field is the config.json field the op comes from ("mounts[3]"), so
+	// that what only the kernel can refuse still names it.
+	Field string `json:",omitempty"`
 }
 
 // Plan is what must happen before pivot_root (Mounts) and after (Final).
@@ -103,7 +106,7 @@ func MakePlan(in Input) (*Plan, error) {
 		if err != nil {
 			return nil, fmt.Errorf("mounts[%d] (%s): %w", i, m.Destination, err)
 		}
-		p.Mounts = append(p.Mounts, ops...)
+		p.Mounts = append(p.Mounts, withField(ops, fmt.Sprintf("mounts[%d]", i))...)
 	}
 	if ownDev(s.Mounts) {
 		p.Mounts = append(p.Mounts, deviceOps(in)...)
@@ -111,7 +114,8 @@ func MakePlan(in Input) (*Plan, error) {
 	} else if s.Linux != nil {
 		// /dev comes from the host: only the devices asked for by name.
 		for i := range s.Linux.Devices {
-			p.Mounts = append(p.Mounts, Op{Kind: OpDevice, Target: s.Linux.Devices[i].Path, Device: &s.Linux.Devices[i]})
+			p.Mounts = append(p.Mounts, Op{Kind: OpDevice, Target: s.Linux.Devices[i].Path, Device: &s.Linux.Devices[i],
+				Field: fmt.Sprintf("linux.devices[%d]", i)})
 		}
 	}
 	p.Final = append(readonlyDev(p.Mounts), finalOps(s)...)
@@ -130,6 +134,13 @@ func readonlyDev(mounts []Op) []Op {
 		}
 	}
 	return nil
+}
+
+func withField(ops []Op, field string) []Op {
+	for i := range ops {
+		ops[i].Field = field
+	}
+	return ops
 }
 
 func mountOps(in Input, m specs.Mount) ([]Op, error) {
@@ -158,9 +169,6 @@ func mountOps(in Input, m specs.Mount) ([]Op, error) {
 		}
 		op.IDMap = idmap
 		src := m.Source
-		if src == "" {
-			return nil, fmt.Errorf("bind mount needs a source")
-		}
 		if !filepath.IsAbs(src) {
 			src = filepath.Join(in.Bundle, src)
 		}
@@ -234,7 +242,8 @@ func deviceOps(in Input) []Op {
 		ops = append(ops, Op{Kind: OpDevice, Target: d.Path, Device: &d})
 	}
 	for i := range devs {
-		ops = append(ops, Op{Kind: OpDevice, Target: path.Clean(devs[i].Path), Device: &devs[i]})
+		ops = append(ops, Op{Kind: OpDevice, Target: path.Clean(devs[i].Path), Device: &devs[i],
+			Field: fmt.Sprintf("linux.devices[%d]", i)})
 	}
 	return ops
 }
@@ -265,30 +274,38 @@ func devLinkOps(in Input) []Op {
 func finalOps(s *specs.Spec) []Op {
 	var ops []Op
 	if s.Root != nil && s.Root.Readonly {
-		ops = append(ops, Op{Kind: OpRemount, Target: "/", Flags: unix.MS_RDONLY})
+		ops = append(ops, Op{Kind: OpRemount, Target: "/", Flags: unix.MS_RDONLY, Field: "root.readonly"})
 	}
 	if s.Linux == nil {
 		return ops
 	}
-	// a path given twice is masked (or made read-only) once
-	for _, p := range uniqueClean(s.Linux.MaskedPaths) {
-		ops = append(ops, Op{Kind: OpMask, Target: p})
+	// a path given twice is masked (or made read-only) once, and named
+	// in errors by its first place in the list
+	for _, u := range uniqueClean(s.Linux.MaskedPaths) {
+		ops = append(ops, Op{Kind: OpMask, Target: u.path, Field: fmt.Sprintf("linux.maskedPaths[%d]", u.index)})
 	}
-	for _, p := range uniqueClean(s.Linux.ReadonlyPaths) {
-		ops = append(ops, Op{Kind: OpReadonly, Target: p})
+	for _, u := range uniqueClean(s.Linux.ReadonlyPaths) {
+		ops = append(ops, Op{Kind: OpReadonly, Target: u.path, Field: fmt.Sprintf("linux.readonlyPaths[%d]", u.index)})
 	}
 	if f, ok := PropagationFlag(s.Linux.RootfsPropagation); ok && f != 0 {
-		ops = append(ops, Op{Kind: OpPropagate, Target: "/", Flags: f})
+		ops = append(ops, Op{Kind: OpPropagate, Target: "/", Flags: f, Field: "linux.rootfsPropagation"})
 	}
 	return ops
 }
 
+// indexedPath is a cleaned path and its index in the spec's list.
+type indexedPath struct {
+	path  string
+	index int
+}
+
 // uniqueClean cleans the paths and drops repeats, in order.
-func uniqueClean(paths []string) []string {
-	out := make([]string, 0, len(paths))
-	for _, p := range paths {
-		if p = path.Clean("/" + p); !slices.Contains(out, p) {
-			out = append(out, p)
+func uniqueClean(paths []string) []indexedPath {
+	out := make([]indexedPath, 0, len(paths))
+	for i, p := range paths {
+		p = path.Clean("/" + p)
+		if !slices.ContainsFunc(out, func(u indexedPath) bool { return u.path == p }) {
+			out = append(out, indexedPath{p, i})
 		}
 	}
 	return out

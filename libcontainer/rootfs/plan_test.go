@@ -120,14 +120,6 @@ func TestPlanBindMount(t *testing.T) {
 	}
 }
 
-func TestPlanBindWithoutSourceFails(t *testing.T) {
-	s := baseSpec()
-	s.Mounts = append(s.Mounts, specs.Mount{Destination: "/data", Type: "bind"})
-	if _, err := MakePlan(Input{Spec: s}); err == nil {
-		t.Fatal("bind mount without a source accepted")
-	}
-}
-
 func TestPlanCgroupV1(t *testing.T) {
 	s := baseSpec()
 	s.Mounts = append(s.Mounts, specs.Mount{Destination: "/sys/fs/cgroup", Type: "cgroup", Options: []string{"ro", "nosuid"}})

@@ -3,6 +3,7 @@
 package seccomp
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -58,6 +59,9 @@ func TestCompileErrorsNameTheField(t *testing.T) {
 	}
 }
 
+// retAllow is a one-instruction program: BPF_RET|BPF_K SECCOMP_RET_ALLOW.
+var retAllow = []byte{0x06, 0, 0, 0, 0, 0, 0xff, 0x7f}
+
 func TestCompileCached(t *testing.T) {
 	dir := t.TempDir()
 	a, err := CompileCached(dir, profile())
@@ -68,17 +72,71 @@ func TestCompileCached(t *testing.T) {
 	if len(files) != 1 {
 		t.Fatalf("cache files: %v", files)
 	}
-	// a hit must come from the file: corrupt the BPF and see it come back
-	os.WriteFile(files[0], []byte(`{"bpf":"AAAAAAAAAAA="}`), 0o600)
-	b, err := CompileCached(dir, profile())
-	if err != nil || len(b.BPF) != 8 || len(a.BPF) == 8 {
+	key := strings.TrimSuffix(filepath.Base(files[0]), ".json")
+	plant := func(e cacheEntry) {
+		data, _ := json.Marshal(e)
+		os.WriteFile(files[0], data, 0o600)
+	}
+	// a hit comes from the file: plant another valid program
+	plant(cacheEntry{Key: key, Sum: bpfSum(retAllow), Program: &Program{BPF: retAllow}})
+	if b, err := CompileCached(dir, profile()); err != nil || len(b.BPF) != 8 {
 		t.Fatalf("cache not used: %d %v", len(b.BPF), err)
+	}
+	// what fails a check is compiled again
+	for name, e := range map[string]cacheEntry{
+		"checksum":     {Key: key, Sum: bpfSum(a.BPF), Program: &Program{BPF: retAllow}},
+		"another key":  {Key: "other", Sum: bpfSum(retAllow), Program: &Program{BPF: retAllow}},
+		"not a filter": {Key: key, Sum: bpfSum([]byte{0, 0, 0, 0, 0, 0, 0, 0}), Program: &Program{BPF: []byte{0, 0, 0, 0, 0, 0, 0, 0}}},
+		"no program":   {Key: key},
+	} {
+		plant(e)
+		if b, err := CompileCached(dir, profile()); err != nil || len(b.BPF) != len(a.BPF) {
+			t.Fatalf("%s: a bad cache entry was used: %d %v", name, len(b.BPF), err)
+		}
 	}
 	other := profile()
 	other.DefaultAction = specs.ActLog
-	c, err := CompileCached(dir, other)
-	if err != nil || len(c.BPF) == 8 {
+	if c, err := CompileCached(dir, other); err != nil || string(c.BPF) == string(a.BPF) {
 		t.Fatal("a different profile hit the cache")
+	}
+}
+
+func TestCacheKeyNamesTheBuild(t *testing.T) {
+	if id := buildID(); id == "" || id == "unknown" {
+		t.Fatalf("build id %q", id)
+	}
+	k1, _ := cacheKey(profile())
+	old := buildID
+	buildID = func() string { return "another build" }
+	defer func() { buildID = old }()
+	if k2, _ := cacheKey(profile()); k1 == k2 {
+		t.Fatal("another build of the runtime would be served this build's program")
+	}
+	if goBuildID([]byte("nothing here")) != "" {
+		t.Fatal("a build id out of nothing")
+	}
+}
+
+func TestVerify(t *testing.T) {
+	p, err := Compile(profile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Verify(p); err != nil {
+		t.Fatalf("the compiler's output: %v", err)
+	}
+	jumpOut := []byte{0x15, 0, 5, 0, 1, 0, 0, 0} // JEQ #1, jt 5: past the end
+	for name, bpf := range map[string][]byte{
+		"empty": nil, "torn": retAllow[:5], "no return at the end": {0x20, 0, 0, 0, 0, 0, 0, 0},
+		"load past seccomp_data": append([]byte{0x20, 0, 0, 0, 64, 0, 0, 0}, retAllow...),
+		"unaligned load":         append([]byte{0x20, 0, 0, 0, 2, 0, 0, 0}, retAllow...),
+		"jump past the end":      append(jumpOut, retAllow...),
+		"division by zero":       append([]byte{0x34, 0, 0, 0, 0, 0, 0, 0}, retAllow...),
+		"too long":               make([]byte, 8*4097),
+	} {
+		if err := Verify(&Program{BPF: bpf}); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
 	}
 }
 

@@ -4,6 +4,8 @@ package slimbin
 
 // Without the slim_init tag (go test, go vet, a plain go build) there is
 // no slim init and every init is `myrunc init`.
-var Binary []byte
+var Binary, NsenterBinary []byte
 
 func Sum() string { return "" }
+
+func NsenterSum() string { return "" }

@@ -20,27 +20,25 @@
 #          peak resident set of the create command and the children it
 #          waited for, in KiB), then kill KILL and delete --force. Needs a
 #          long-running bundle (e.g. /bin/sleep 600).
+#   runrss N times: RUNTIME run of BUNDLE under GNU time (the runtime, the
+#          init and the container's process: the largest of them). Needs a
+#          bundle whose process exits by itself.
+#   exec   one container of BUNDLE created and started, then N times
+#          RUNTIME exec ID /bin/true, timed; then delete --force. Needs a
+#          long-running bundle.
 #
 # Environment:
 #   STATE_ROOT=DIR     state dir passed as RUNTIME --root (default:
 #                      /tmp/ocibench-root/<basename of RUNTIME>)
 #   RUNTIME_FLAGS="…"  extra global flags for RUNTIME (word-split)
 #   HIDE_UNIFIED=auto|1|0
-#                      On a hybrid cgroup host whose cgroup2 mount at
-#                      /sys/fs/cgroup/unified has controllers, crun refuses
-#                      to run ("cgroups in hybrid mode not supported").
-#                      1: re-exec this script in a private mount namespace
-#                      and cover /sys/fs/cgroup/unified with an empty tmpfs
-#                      there only (the host's mounts and cgroups are
-#                      untouched), so every runtime sees plain cgroup v1
-#                      ("legacy" mode). auto (default): do that
-#                      only when the condition above holds, whatever RUNTIME
-#                      is, so that runtimes are compared on the same view.
-#                      0: never.
+#                      hide /sys/fs/cgroup/unified on a hybrid host, so crun
+#                      runs and all runtimes see plain cgroup v1: see
+#                      hide-unified.sh. Default auto.
 #   QUIET=1            no per-phase timing summary on stderr.
 #   SAMPLES=FILE       append one line per measurement to FILE:
 #                      "PHASE VALUE" (PHASE total|create|start|kill|wait|
-#                      delete in microseconds; rss in KiB).
+#                      delete|exec in microseconds; rss|runrss in KiB).
 #
 # Container stdio is /dev/null; the runtime's stderr goes to a temp file that
 # is printed if a step fails. Exit status: 0 if all N lifecycles succeeded.
@@ -51,43 +49,19 @@
 # Needs: bash >= 5 (EPOCHREALTIME), root, util-linux unshare/mount.
 set -euo pipefail
 
-usage() { echo "usage: $0 RUNTIME BUNDLE N [run|split]" >&2; exit 2; }
+usage() { echo "usage: $0 RUNTIME BUNDLE N [run|split|rss|runrss|exec]" >&2; exit 2; }
 { [ $# -ge 3 ] && [ $# -le 4 ]; } || usage
 runtime=$1 bundle=$2 n=$3 mode=${4:-run}
 case $n in ''|*[!0-9]*) usage ;; esac
-case $mode in run|split|rss) ;; *) usage ;; esac
-if [ "$mode" = rss ] && ! [ -x /usr/bin/time ]; then
+case $mode in run|split|rss|runrss|exec) ;; *) usage ;; esac
+if [[ $mode == *rss ]] && ! [ -x /usr/bin/time ]; then
   echo "lifecycle: rss mode needs GNU time (apt-get install time)" >&2; exit 1
 fi
 
 # --- hybrid cgroup work-around (see header) --------------------------------
-hide=${HIDE_UNIFIED:-auto}
-if [ -z "${_LIFECYCLE_IN_NS:-}" ] && [ "$hide" != 0 ]; then
-  need=0
-  if [ "$hide" = 1 ]; then
-    need=1
-  elif [ "$(stat -fc %T /sys/fs/cgroup 2>/dev/null)" = tmpfs ] &&
-       [ "$(stat -fc %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ] &&
-       ctl=$(cat /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null) &&
-       [ -n "$ctl" ]; then
-    need=1
-  fi
-  if [ $need = 1 ]; then
-    export _LIFECYCLE_IN_NS=1
-    exec unshare --mount --propagation private -- bash "$0" "$@"
-  fi
-fi
-if [ -n "${_LIFECYCLE_IN_NS:-}" ]; then
-  unset _LIFECYCLE_IN_NS
-  # Cover the cgroup2 mount with a throw-away tmpfs (not a bare umount: in
-  # "legacy" mode crun still writes <unified>/<path>/cgroup.procs, which would
-  # otherwise land on the host's /sys/fs/cgroup tmpfs under the mountpoint).
-  if [ "$(stat -fc %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ]; then
-    mount -t tmpfs -o size=1m,mode=755 ocibench-nounified /sys/fs/cgroup/unified
-  else
-    echo "lifecycle: no cgroup2 mount at /sys/fs/cgroup/unified; nothing to hide" >&2
-  fi
-fi
+# shellcheck source=tests/bench/hide-unified.sh
+. "$(dirname "$0")/hide-unified.sh"
+hide_unified "$0" "$@"
 
 # --- setup -----------------------------------------------------------------
 rtpath=$(command -v "$runtime") || { echo "lifecycle: $runtime not found" >&2; exit 1; }
@@ -126,11 +100,42 @@ gone() {
   [ "${st%% *}" = Z ] || [ "${st%% *}" = X ]
 }
 
-declare -a t_total t_create t_start t_kill t_wait t_delete t_rss
+declare -a t_total t_create t_start t_kill t_wait t_delete t_rss t_runrss t_exec
 tag=$(basename "$rtpath")-$$
 
-for ((i = 0; i < n; i++)); do
+# read_kb FILE t_rss|t_runrss: append the KiB GNU time wrote to FILE
+read_kb() {
+  local kb=""
+  read -r kb <"$1" || true
+  case $kb in ''|*[!0-9]*) echo "lifecycle: no RSS from /usr/bin/time: $kb" >&2; exit 1 ;; esac
+  if [ "$2" = t_rss ]; then t_rss+=("$kb"); else t_runrss+=("$kb"); fi
+}
+
+loops=$n
+if [ "$mode" = exec ]; then
+  cur_id=$tag-exec i=0
+  "${rt[@]}" create --bundle "$bundle" "$cur_id" </dev/null >/dev/null 2>"$errf" || fail create
+  "${rt[@]}" start "$cur_id" </dev/null >/dev/null 2>"$errf" || fail start
+  for ((i = 0; i < n; i++)); do
+    a=${EPOCHREALTIME//[!0-9]/}
+    "${rt[@]}" exec "$cur_id" /bin/true </dev/null >/dev/null 2>"$errf" || fail exec
+    b=${EPOCHREALTIME//[!0-9]/}
+    t_exec+=($((10#$b - 10#$a)))
+  done
+  "${rt[@]}" delete --force "$cur_id" </dev/null >/dev/null 2>"$errf" || fail delete
+  cur_id=""
+  loops=0
+fi
+
+for ((i = 0; i < loops; i++)); do
   cur_id=$tag-$i
+  if [ "$mode" = runrss ]; then
+    /usr/bin/time -f %M -o "$work/rss.$i" "${rt[@]}" run --bundle "$bundle" "$cur_id" \
+        </dev/null >/dev/null 2>"$errf" || fail run
+    cur_id=""
+    read_kb "$work/rss.$i" t_runrss
+    continue
+  fi
   if [ "$mode" = rss ]; then
     rssf=$work/rss.$i
     /usr/bin/time -f %M -o "$rssf" "${rt[@]}" create --bundle "$bundle" "$cur_id" \
@@ -138,10 +143,7 @@ for ((i = 0; i < n; i++)); do
     "${rt[@]}" kill "$cur_id" KILL </dev/null >/dev/null 2>&1 || true
     "${rt[@]}" delete --force "$cur_id" </dev/null >/dev/null 2>"$errf" || fail delete
     cur_id=""
-    kb=""
-    read -r kb <"$rssf" || true
-    case $kb in ''|*[!0-9]*) echo "lifecycle: no RSS from /usr/bin/time: $kb" >&2; exit 1 ;; esac
-    t_rss+=("$kb")
+    read_kb "$rssf" t_rss
     continue
   fi
   if [ "$mode" = run ]; then
@@ -193,6 +195,8 @@ if [ -n "${SAMPLES:-}" ]; then
     for v in "${t_wait[@]}"; do echo "wait $v"; done
     for v in "${t_delete[@]}"; do echo "delete $v"; done
     for v in "${t_rss[@]}"; do echo "rss $v"; done
+    for v in "${t_runrss[@]}"; do echo "runrss $v"; done
+    for v in "${t_exec[@]}"; do echo "exec $v"; done
   } >>"$SAMPLES"
 fi
 
@@ -220,8 +224,11 @@ if [ "${QUIET:-0}" != 1 ]; then
       summ delete "${t_delete[@]}"
     fi
     summ total "${t_total[@]}"
-    if [ "$mode" = rss ]; then
-      printf '%s\n' "${t_rss[@]}" | sort -n | awk '{v[NR]=$1} END {printf "  rss     median %8d KiB  max %8d\n", v[int((NR+1)/2)], v[NR]}'
-    fi
+    summ exec "${t_exec[@]}"
+    for v in rss runrss; do
+      if [ $v = rss ]; then set -- "${t_rss[@]}"; else set -- "${t_runrss[@]}"; fi
+      [ $# -gt 0 ] || continue
+      printf '%s\n' "$@" | sort -n | awk -v name=$v '{v[NR]=$1} END {printf "  %-7s median %8d KiB  max %8d\n", name, v[int((NR+1)/2)], v[NR]}'
+    done
   } >&2
 fi

@@ -239,3 +239,83 @@ create_fails() {
 	assert_output_contains cpuset
 	assert_nothing_left
 }
+
+@test "config.json values of the wrong type name the field with its index or key" {
+	update_config '.mounts[2].options = 5'
+	create_fails
+	assert_output_contains "mounts[2].options"
+	update_config '.mounts[2].options = ["nosuid"] | .annotations = {"org.example": 1}'
+	create_fails
+	assert_output_contains 'annotations[' 'org.example'
+}
+
+@test "a kernel-refused mount fails create naming the mount, and leaves nothing" {
+	update_config '.mounts += [{"destination": "/x", "type": "tmpfs", "source": "tmpfs", "options": ["size=lots"]}]'
+	create_fails
+	assert_output_contains "mounts[7]"
+}
+
+@test "a bind mount of a missing source fails before anything is made" {
+	update_config '.mounts += [{"destination": "/x", "type": "bind", "source": "/nonexistent-source", "options": ["rbind"]}]'
+	create_fails
+	assert_output_contains "mounts[7].source" "does not exist"
+}
+
+@test "a namespace path that is not a namespace fails before anything is made" {
+	echo x >"$TEST_DIR/plain"
+	update_config '.linux.namespaces += [{"type": "cgroup", "path": $p}]' --arg p "$TEST_DIR/plain"
+	create_fails
+	assert_output_contains "linux.namespaces[5].path" "not a namespace file"
+	ln -s "$TEST_DIR/loop" "$TEST_DIR/loop"
+	update_config '.linux.namespaces[5].path = $p' --arg p "$TEST_DIR/loop"
+	create_fails
+	assert_output_contains "linux.namespaces[5].path" "symbolic links"
+}
+
+@test "exec --process: a wrong type or a null document names the field, starts nothing" {
+	run_detached "$CID"
+	echo '{"args": ["true"], "cwd": "/", "user": {"uid": "root"}}' >"$TEST_DIR/p.json"
+	myrunc exec --process "$TEST_DIR/p.json" "$CID"
+	assert_error
+	assert_output_contains "process.user.uid"
+	echo null >"$TEST_DIR/p.json"
+	myrunc exec --process "$TEST_DIR/p.json" "$CID"
+	assert_error
+	assert_output_contains "process" "null"
+	myrunc ps "$CID"
+	[ "${#lines[@]}" -le 3 ] || fail "exec left processes: $output"
+}
+
+@test "update --resources: values the kernel would refuse name the field and change nothing" {
+	run_detached "$CID"
+	local before
+	before="$(cat "$CGROUP_MNT/cpu$CGROUPS_PATH/cpu.cfs_quota_us")"
+	echo '{"cpu": {"quota": 500, "period": 100000}}' >"$TEST_DIR/r.json"
+	myrunc update --resources "$TEST_DIR/r.json" "$CID"
+	assert_error
+	assert_output_contains "linux.resources.cpu.quota"
+	echo '{"memory": {"limit": "lots"}}' >"$TEST_DIR/r.json"
+	myrunc update --resources - "$CID" <"$TEST_DIR/r.json"
+	assert_error
+	assert_output_contains "linux.resources.memory.limit"
+	[ "$(cat "$CGROUP_MNT/cpu$CGROUPS_PATH/cpu.cfs_quota_us")" = "$before" ] || fail "quota changed"
+}
+
+@test "linux.resources.unified cannot move a host process into the container's cgroup (cgroup.procs)" {
+	# found by make badconfig: an accepted {"cgroup.procs": "1"} moved the
+	# host's pid 1 into the container's cgroup, where delete kills
+	local mine
+	mine="$(cat /proc/self/cgroup)"
+	update_config '.linux.resources.unified = {"cgroup.procs": $pid}' --arg pid "$$"
+	create_fails
+	assert_output_contains 'linux.resources.unified[' 'cgroup.procs'
+	update_config 'del(.linux.resources.unified)'
+	run_detached "$CID"
+	for f in cgroup.procs cgroup.threads; do
+		echo "{\"unified\": {\"$f\": \"$$\"}}" >"$TEST_DIR/r.json"
+		myrunc update --resources "$TEST_DIR/r.json" "$CID"
+		assert_error
+		assert_output_contains "$f"
+	done
+	[ "$(cat /proc/self/cgroup)" = "$mine" ] || fail "this shell was moved: $(cat /proc/self/cgroup)"
+}

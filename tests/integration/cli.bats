@@ -153,7 +153,7 @@ teardown() { teardown_test; }
 	jq -e . "$log" >/dev/null || fail "not one JSON object per line"
 	local want
 	for want in "spawned init" "init: mountRootfs" "init ready" "released init" \
-		"spawned exec process" "exec'd the process" "removed cgroup and state"; do
+		"spawned exec process" "exec'd the process" "removed state"; do
 		jq -se --arg m "$want" 'any(.[]; .level == "debug" and .msg == $m)' "$log" >/dev/null ||
 			fail "no debug line '$want'"
 	done

@@ -156,7 +156,7 @@ teardown() { teardown_engine; }
 }
 
 @test "logs --tail, -t, --since and -f" {
-	rund --name l busybox sh -c 'for i in 1 2 3 4 5; do echo line$i; done; sleep 1; echo late'
+	rund --name l busybox sh -c 'for i in 1 2 3 4 5; do echo line$i; done; until [ -e /go ]; do sleep 0.05; done; echo late'
 	retry 5 sh -c "grep -q line5 '$DATA/containers/$CTR/$CTR-json.log'"
 	ctr -0 logs --tail 2 l
 	[ "$output" = "$(printf 'line4\nline5')" ]
@@ -166,6 +166,7 @@ teardown() { teardown_engine; }
 	[ "${#lines[@]}" = 5 ]
 	ctr -0 logs --since 2999-01-01T00:00:00Z l
 	[ -z "$output" ]
+	(sleep 0.5; MR container exec l touch /go) &
 	ctr -0 logs -f l
 	[ "${lines[-1]}" = late ]
 	[ "$(field l '{{.State.Status}}')" = exited ]

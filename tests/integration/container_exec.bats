@@ -43,13 +43,18 @@ cg_value() {
 
 @test "-ti gives a terminal: a pty, raw mode, the window size, and its output in the log" {
 	command -v script >/dev/null || skip "script (util-linux) not installed"
-	run timeout 30 script -qec "stty rows 33 cols 101; $MRX container run -ti --name tt busybox sh -c 'tty; stty size; echo \$TERM'" /dev/null </dev/null
+	# exec: a shell that forks would leave timeout(1) in MRX a background
+	# process group, stopped by SIGTTOU when it sets the terminal raw
+	run timeout 30 script -qec "stty rows 33 cols 101; exec $MRX container run -ti --name tt busybox sh -c 'tty; stty size; echo \$TERM'" /dev/null </dev/null
 	echo "$output"
 	assert_output_contains /dev/pts/0 "33 101" xterm
 	ctr -0 logs tt
 	assert_output_contains /dev/pts/0
 	[ "$(field tt '{{.Config.Tty}} {{.State.ExitCode}}')" = "true 0" ]
-	run timeout 30 script -qec "$MRX container exec -ti nosuch tty" /dev/null </dev/null
+	rund --name tx busybox sleep 1000
+	run timeout 30 script -qec "stty rows 22 cols 77; exec $MRX container exec -ti tx stty size" /dev/null </dev/null
+	assert_output_contains "22 77"
+	run timeout 30 script -qec "exec $MRX container exec -ti nosuch tty" /dev/null </dev/null
 	assert_output_contains "No such container"
 }
 

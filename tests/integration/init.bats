@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
-# Which binary the container's init runs: the slim init that `make build`
-# embeds (kept sealed under --root/.cache/init), or myrunc itself where
-# the init must join namespaces in its C constructor.
+# Which binary the container's init runs: one of the slim inits that
+# `make build` embeds (kept sealed under --root/.cache/init): the pure-Go
+# one, or, where the init must join namespaces in its C constructor, its
+# cgo build (myrunc-nsinit-*); myrunc itself in a build without them.
 
 load helpers
 
@@ -36,7 +37,7 @@ slim_file() {
 	[ "$(stat -c %i "$(slim_file)")" = "$before" ] || fail "the slim init was written again"
 }
 
-@test "an init that joins a namespace in its C constructor is myrunc itself" {
+@test "an init that joins a namespace in its C constructor is the sealed nsenter init" {
 	# a time namespace joined by path: only nsenter can enter it
 	[ -e /proc/self/ns/time ] || skip "kernel has no time namespaces"
 	update_config '.linux.namespaces += [{"type": "time"}]'
@@ -49,9 +50,26 @@ slim_file() {
 	create_container "$CID2"
 	local pid2
 	pid2="$(container_pid "$CID2")"
-	[ "$(sha256sum <"/proc/$pid2/exe")" = "$(sha256sum <"$MYRUNC")" ] || fail "the joining init is not myrunc"
+	local ns_init="$MYRUNC"
+	if [ -n "$(slim_file)" ]; then
+		ns_init="$(ls "$ROOT"/.cache/init/myrunc-nsinit-*)" || fail "no nsenter init kept under --root"
+	fi
+	[ "$(sha256sum <"/proc/$pid2/exe")" = "$(sha256sum <"$ns_init")" ] || fail "the joining init is not $ns_init"
 	[ "$(readlink "/proc/$pid2/ns/time_for_children")" = "$(readlink "/proc/$pid/ns/time")" ] ||
 		fail "the time namespace was not joined"
+	# CVE-2019-5736: its binary, held past the init's end, cannot be reopened for writing
+	run -0 python3 - "$pid2" "$MYRUNC" "$ROOT" "$CID2" <<-'PY'
+		import errno, os, subprocess, sys
+		pid, myrunc, root, cid = sys.argv[1:]
+		fd = os.open(f"/proc/{pid}/exe", os.O_PATH)
+		subprocess.run([myrunc, "--root", root, "delete", "--force", cid], check=True)
+		try:
+		    os.close(os.open(f"/proc/self/fd/{fd}", os.O_WRONLY))
+		    print("opened for writing")
+		except OSError as e:
+		    print(errno.errorcode[e.errno])
+	PY
+	[ "$output" = EROFS ] || fail "reopening the joining init's binary: $output"
 }
 
 # A create that fails after nsenter forked the init (the time namespace

@@ -54,3 +54,22 @@ teardown() { teardown_test; }
 	run_fg "$CID"
 	assert_output_not_contains fresh-procfs-mounted
 }
+
+@test "--no-pivot with rootfsPropagation rshared: hiding the full procfs and sysfs unmounts nothing on the host" {
+	# a procfs and a sysfs on a shared host mount: the container's copies
+	# are their peers, so unmounts that propagated would take the host's
+	local peer="$TEST_DIR/peer"
+	mkdir -p "$peer"
+	mount -t tmpfs peer "$peer"
+	on_teardown "umount -R '$peer'"
+	mount --make-shared "$peer"
+	mkdir "$peer/proc" "$peer/sys"
+	mount -t proc proc "$peer/proc"
+	mount -t sysfs sysfs "$peer/sys"
+	update_config '.linux.rootfsPropagation = "rshared" | .process.args = ["true"]'
+	myrunc run --no-pivot --bundle "$BUNDLE" "$CID"
+	assert_status 0
+	mountpoint -q "$peer/proc" || fail "the host's $peer/proc was unmounted by the container"
+	mountpoint -q "$peer/sys" || fail "the host's $peer/sys was unmounted by the container"
+	! findmnt -n -o FSTYPE "$peer/proc" | grep -q tmpfs || fail "the container covered the host's $peer/proc: $(findmnt "$peer/proc")"
+}

@@ -167,6 +167,24 @@ teardown() { teardown_test; }
 	[[ "$output" != *" shared:"* && "$output" != *" master:"* ]] || fail "/ is not private: $output"
 }
 
+@test "linux.rootfsPropagation rshared: detaching the old root unmounts nothing on the host" {
+	# a shared host mount with a submount: the container's copy of it is
+	# a peer, so an unmount that propagated would take the host's away
+	local peer="$TEST_DIR/peer"
+	mkdir -p "$peer"
+	mount -t tmpfs peer "$peer"
+	on_teardown "umount -R '$peer'"
+	mount --make-shared "$peer"
+	mkdir "$peer/sub"
+	mount -t tmpfs sub "$peer/sub"
+	for mode in rshared shared; do
+		update_config '.linux.rootfsPropagation = $m | .process.args = ["true"]' --arg m "$mode"
+		run_fg "$CID-$mode"
+		assert_status 0
+		mountpoint -q "$peer/sub" || fail "rootfsPropagation $mode: the host's $peer/sub was unmounted by the container's start"
+	done
+}
+
 @test "the host's mount table never shows the container's mounts" {
 	local before after
 	before="$(grep -c . /proc/self/mountinfo)"
