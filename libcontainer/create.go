@@ -204,6 +204,9 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := setPidsLimit(mgr, s); err != nil {
+		return nil, nil, err
+	}
 	st.CgroupPath = mgr.Path()
 	trace.Mark("init ready")
 	st.Created = time.Now().UTC()
@@ -332,7 +335,9 @@ func (cg *pendingCgroup) wait() (cgroups.Manager, error) {
 // not create one (no delegated hierarchy) runs the container without: its
 // limits are then not applied, which is said, not failed.
 func newCgroup(id, path string, s *specs.Spec) (cgroups.Manager, error) {
-	m, err := cgroups.New(path, cgroupResources(s))
+	r := cgroupResources(s)
+	r.Pids = nil // setPidsLimit, once the init is ready
+	m, err := cgroups.New(path, r)
 	if err == nil || os.Geteuid() == 0 || !errors.Is(err, fs.ErrPermission) {
 		return m, err
 	}
@@ -340,6 +345,18 @@ func newCgroup(id, path string, s *specs.Spec) (cgroups.Manager, error) {
 		slog.Warn("rootless: no cgroup could be made, so linux.resources are not applied", "container", id, "error", err)
 	}
 	return cgroups.None{}, nil
+}
+
+// setPidsLimit applies linux.resources.pids once the init is ready (as
+// runc applies its limits): while it sets up, the init's Go runtime
+// starts threads, which count as tasks, and a small limit (0 is one since
+// runtime-spec 1.3) would kill it.
+func setPidsLimit(m cgroups.Manager, s *specs.Spec) error {
+	r := s.Linux.Resources
+	if r == nil || r.Pids == nil || r.Pids.Limit == nil {
+		return nil
+	}
+	return m.Set(&specs.LinuxResources{Pids: r.Pids})
 }
 
 func toRootfsDirs(dirs []cgroups.Dir) []rootfs.CgroupDir {

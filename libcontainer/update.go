@@ -74,8 +74,8 @@ func (c *Container) Update(r *specs.LinuxResources) error {
 }
 
 // updatable is the part of r that update applies, and warnings for what
-// it drops. As in runc, a 0 limit, share, period or weight means "leave
-// it": Docker sends every one of them, most as 0.
+// it drops. As in runc, a 0 memory limit, share, period or weight means
+// "leave it": Docker sends every one of them, most as 0.
 func updatable(r *specs.LinuxResources) (*specs.LinuxResources, []string) {
 	out := &specs.LinuxResources{}
 	if r == nil {
@@ -99,7 +99,9 @@ func updatable(r *specs.LinuxResources) (*specs.LinuxResources, []string) {
 		out.CPU = &c
 	}
 	if r.Pids != nil {
-		out.Pids = &specs.LinuxPids{Limit: unlessZero(r.Pids.Limit)}
+		// not unlessZero: since runtime-spec 1.3 (and runc 1.4) a pids
+		// limit of 0 is a limit, and only a missing one means "leave it"
+		out.Pids = &specs.LinuxPids{Limit: r.Pids.Limit}
 	}
 	if r.BlockIO != nil {
 		b := *r.BlockIO

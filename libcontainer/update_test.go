@@ -50,12 +50,14 @@ func TestUpdatable(t *testing.T) {
 
 // What Docker 20.10 sends for `docker update --memory 128m --memory-swap
 // 256m`: the zeros mean "leave it", the kernel 0 is no reason to warn.
+// Its pids limit 0 is not one of them: since runtime-spec 1.3 (runc 1.4)
+// 0 is a limit, and only a missing limit leaves pids.max.
 func TestUpdatableDockerZeros(t *testing.T) {
 	in := resources(t, `{"memory":{"limit":134217728,"reservation":0,"swap":268435456,"kernel":0},
 		"cpu":{"shares":0,"quota":0,"period":0,"realtimeRuntime":0,"realtimePeriod":0,"idle":0,"burst":0},
 		"blockIO":{"weight":0},"pids":{"limit":0}}`)
 	out, warnings := updatable(in)
-	want := `{"memory":{"limit":134217728,"swap":268435456},"cpu":{"burst":0,"idle":0},"pids":{},"blockIO":{}}`
+	want := `{"memory":{"limit":134217728,"swap":268435456},"cpu":{"burst":0,"idle":0},"pids":{"limit":0},"blockIO":{}}`
 	if got := asJSON(out); got != want || len(warnings) != 0 {
 		t.Errorf("got  %s %q\nwant %s", got, warnings, want)
 	}

@@ -128,13 +128,6 @@ func (m *v1) Set(r *specs.LinuxResources) error {
 	if err := m.cg.Update(r); err != nil {
 		return wrapErr("set resources of cgroup "+m.path, err)
 	}
-	// the library writes no pids limit <= 0, which means "no limit"
-	if r.Pids != nil && r.Pids.Limit != nil && *r.Pids.Limit <= 0 {
-		err := os.WriteFile(m.file("pids", "pids.max"), []byte("max"), 0)
-		if err != nil {
-			return wrapErr("set resources of cgroup "+m.path, err)
-		}
-	}
 	return m.writeFixed(fixed)
 }
 
@@ -173,6 +166,14 @@ func (m *v1) file(controller, name string) string {
 		}
 	}
 	return filepath.Join("/sys/fs/cgroup", controller, m.path, name)
+}
+
+// pidsMax is the pids.max text of a spec limit: -1 (no limit) is "max".
+func pidsMax(limit int64) string {
+	if limit < 0 {
+		return "max"
+	}
+	return strconv.FormatInt(limit, 10)
 }
 
 func readInt(path string) (int64, error) {

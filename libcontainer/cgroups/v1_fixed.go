@@ -19,7 +19,8 @@ type v1File struct {
 
 // libraryV1 is r less what v1Fixed writes instead of the library:
 // cpu.burst, cpu.idle and memory.useHierarchy (it knows none of them),
-// less memory.kernel (newV1 warns), and
+// less memory.kernel (newV1 warns), pids limits of 0 and -1 (it writes
+// only positive ones), and
 // the block I/O weights (it writes CFQ's blkio.weight only, which kernels
 // since 5.0 lack; BFQ's files are blkio.bfq.weight*).
 func libraryV1(r *specs.LinuxResources) *specs.LinuxResources {
@@ -36,6 +37,9 @@ func libraryV1(r *specs.LinuxResources) *specs.LinuxResources {
 		// takes a write of memory.kmem.limit_in_bytes and ignores it
 		mem.Kernel = nil //nolint:staticcheck
 		out.Memory = &mem
+	}
+	if p := r.Pids; p != nil && p.Limit != nil && *p.Limit <= 0 {
+		out.Pids = nil
 	}
 	if b := r.BlockIO; b != nil {
 		bio := *b
@@ -64,6 +68,11 @@ func v1Fixed(r *specs.LinuxResources, dir func(controller string) string) ([]v1F
 			v = "1"
 		}
 		files = append(files, v1File{"memory.useHierarchy", "memory", "memory.use_hierarchy", v})
+	}
+	// the library writes only positive pids limits; runtime-spec 1.3
+	// makes -1 "max" and 0 a limit of 0 (no new tasks)
+	if p := r.Pids; p != nil && p.Limit != nil && *p.Limit <= 0 {
+		files = append(files, v1File{"pids.limit", "pids", "pids.max", pidsMax(*p.Limit)})
 	}
 	if b := r.BlockIO; b != nil {
 		w, err := blkioWeights(b, dir("blkio"))

@@ -21,7 +21,7 @@ func res(t *testing.T, js string) *specs.LinuxResources {
 }
 
 func TestLibraryV1LeavesOutWhatV1FixedWrites(t *testing.T) {
-	r := res(t, `{"cpu":{"shares":2,"burst":5,"idle":1},"memory":{"limit":9,"useHierarchy":true},
+	r := res(t, `{"cpu":{"shares":2,"burst":5,"idle":1},"memory":{"limit":9,"useHierarchy":true},"pids":{"limit":0},
 		"blockIO":{"weight":300,"leafWeight":20,"weightDevice":[{"major":7,"minor":0,"weight":200}],
 		"throttleReadBpsDevice":[{"major":7,"minor":0,"rate":1}]}}`)
 	lib := libraryV1(r)
@@ -39,7 +39,7 @@ func TestV1FixedBFQ(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "blkio.bfq.weight"), nil, 0o644)
 	at := func(string) string { return dir }
-	files, err := v1Fixed(res(t, `{"cpu":{"burst":5,"idle":1},"memory":{"useHierarchy":true},
+	files, err := v1Fixed(res(t, `{"cpu":{"burst":5,"idle":1},"memory":{"useHierarchy":true},"pids":{"limit":0},
 		"blockIO":{"weight":300,"weightDevice":[{"major":7,"minor":1,"weight":200}]}}`), at)
 	if err != nil {
 		t.Fatal(err)
@@ -48,6 +48,7 @@ func TestV1FixedBFQ(t *testing.T) {
 		{"cpu.burst", "cpu", "cpu.cfs_burst_us", "5"},
 		{"cpu.idle", "cpu", "cpu.idle", "1"},
 		{"memory.useHierarchy", "memory", "memory.use_hierarchy", "1"},
+		{"pids.limit", "pids", "pids.max", "0"},
 		{"blockIO.weight", "blkio", "blkio.bfq.weight", "300"},
 		{"blockIO.weightDevice 7:1", "blkio", "blkio.bfq.weight_device", "7:1 200"},
 	}

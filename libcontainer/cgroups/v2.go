@@ -171,6 +171,11 @@ func (c *v2) writeFixed(r *specs.LinuxResources) error {
 			files = append(files, [2]string{"memory.swap.max", "max"})
 		}
 	}
+	// the library takes a pids limit of 0 for "not set"; runtime-spec 1.3
+	// makes it a limit of 0
+	if p := r.Pids; p != nil && p.Limit != nil && *p.Limit == 0 {
+		files = append(files, [2]string{"pids.max", pidsMax(0)})
+	}
 	if b := r.BlockIO; b != nil {
 		if b.Weight != nil {
 			files = append(files, ioWeight(dir, *b.Weight))

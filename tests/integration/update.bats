@@ -103,6 +103,30 @@ saved_resources() {
 	[ "$(cg memory memory.limit_in_bytes)" -gt 1000000000000 ]
 }
 
+@test "pids.limit 0 is a limit of 0 (runtime-spec 1.3, runc 1.4), for create and update; -1 is max, absent leaves it" {
+	update_config '.linux.resources.pids = {"limit": 0}'
+	run_detached "$CID"
+	[ "$(cg pids pids.max)" = 0 ]
+	# a limit of 0 is felt: the exec'd shell cannot fork
+	# (sh says "can't fork", or the exec itself fails: either way nonzero)
+	myrunc exec "$CID" sh -c '/bin/true && echo forked'
+	[ "$status" -ne 0 ] || fail "exec under pids.max 0 succeeded: $output"
+	[[ "$output" != *forked* ]] || fail "forked under pids.max 0: $output"
+	myrunc -0 update --pids-limit 5 "$CID"
+	[ "$(cg pids pids.max)" = 5 ]
+	myrunc -0 update --pids-limit 0 "$CID"
+	[ "$(cg pids pids.max)" = 0 ]
+	[ "$(saved_resources | jq '.pids.limit')" = 0 ]
+	myrunc -0 update --pids-limit -1 "$CID"
+	[ "$(cg pids pids.max)" = max ]
+	echo '{"pids": {"limit": 0}}' | myrunc -0 update --resources - "$CID"
+	[ "$(cg pids pids.max)" = 0 ]
+	# no pids object, or one without a limit: pids.max stays
+	echo '{"pids": {}, "cpu": {"shares": 600}}' | myrunc -0 update --resources - "$CID"
+	[ "$(cg pids pids.max)" = 0 ]
+	[ "$(cg cpu cpu.shares)" = 600 ]
+}
+
 @test "update of a created and of a paused container" {
 	create_container "$CID"
 	myrunc -0 update --pids-limit 7 "$CID"
