@@ -154,6 +154,13 @@ func withPairs(delta, merged *specs.LinuxResources) *specs.LinuxResources {
 		}
 		out.CPU = &cpu
 	}
+	// the rt pair too: cgroups writes a period and its budget in an order
+	// the kernel takes only when it has both
+	if c := out.CPU; c != nil && (c.RealtimeRuntime != nil || c.RealtimePeriod != nil) {
+		cpu := *c
+		cpu.RealtimeRuntime, cpu.RealtimePeriod = merged.CPU.RealtimeRuntime, merged.CPU.RealtimePeriod
+		out.CPU = &cpu
+	}
 	if m := delta.Memory; m != nil && m.Swap != nil && m.Limit == nil {
 		mem := *m
 		mem.Limit = merged.Memory.Limit

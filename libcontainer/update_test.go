@@ -109,6 +109,9 @@ func TestWithPairs(t *testing.T) {
 		{`{"cpu":{"quota":5000}}`, `{"cpu":{"quota":5000}}`, `{"cpu":{"quota":5000,"period":100000}}`},
 		// a period alone takes the spec's quota
 		{`{"cpu":{"period":50000}}`, `{"cpu":{"quota":7,"period":50000}}`, `{"cpu":{"quota":7,"period":50000}}`},
+		// an rt period alone takes the spec's runtime, and the other way
+		{`{"cpu":{"realtimePeriod":800}}`, `{"cpu":{"realtimeRuntime":20,"realtimePeriod":800}}`, `{"cpu":{"realtimeRuntime":20,"realtimePeriod":800}}`},
+		{`{"cpu":{"realtimeRuntime":30}}`, `{"cpu":{"realtimeRuntime":30}}`, `{"cpu":{"realtimeRuntime":30}}`},
 		// neither: unchanged
 		{`{"cpu":{"shares":2}}`, `{"cpu":{"shares":2,"quota":1}}`, `{"cpu":{"shares":2}}`},
 		{`{}`, `{"cpu":{"quota":1}}`, `{}`},

@@ -114,6 +114,13 @@ func (m *v1) Set(r *specs.LinuxResources) error {
 	}
 	fixed := r
 	r = libraryV1(r)
+	if r.CPU != nil {
+		cpu, err := writeV1CPUPairs(r.CPU, m.dir("cpu"))
+		if err != nil {
+			return wrapErr("set cpu period of cgroup "+m.path, err)
+		}
+		r.CPU = cpu
+	}
 	// The kernel keeps memsw >= the limit, and the library writes the
 	// limit first: a limit above the current memsw needs memsw first.
 	if mem := r.Memory; mem != nil && mem.Limit != nil && mem.Swap != nil {

@@ -178,6 +178,22 @@ loop_device() {
 	[ "$(cg cpu cpu.rt_runtime_us)" = 20000 ]
 }
 
+@test "update of the rt period and runtime, flags and resources JSON, in either direction (CONFIG_RT_GROUP_SCHED)" {
+	host_has cpu cpu.rt_runtime_us || skip "this kernel has no RT group scheduling (no cpu.rt_runtime_us): the update path is not reachable"
+	update_config '.linux.resources.cpu = {"realtimePeriod": 1000000, "realtimeRuntime": 100000}'
+	run_detached "$CID"
+	# a period below the current runtime: the runtime must go first
+	myrunc -0 update --cpu-rt-period 50000 --cpu-rt-runtime 5000 "$CID"
+	[ "$(cg cpu cpu.rt_period_us) $(cg cpu cpu.rt_runtime_us)" = "50000 5000" ]
+	# a runtime above the current period: the period must go first
+	echo '{"cpu": {"realtimePeriod": 1000000, "realtimeRuntime": 200000}}' | myrunc -0 update --resources - "$CID"
+	[ "$(cg cpu cpu.rt_period_us) $(cg cpu cpu.rt_runtime_us)" = "1000000 200000" ]
+	# the period alone keeps the runtime
+	myrunc -0 update --cpu-rt-period 800000 "$CID"
+	[ "$(cg cpu cpu.rt_period_us) $(cg cpu cpu.rt_runtime_us)" = "800000 200000" ]
+	[ "$(jq -c '.linux.resources.cpu | [.realtimePeriod, .realtimeRuntime]' "$ROOT/$CID/config.json")" = "[800000,200000]" ]
+}
+
 @test "blockIO.weight sets blkio.bfq.weight (or CFQ's blkio.weight); --blkio-weight updates it" {
 	local f=blkio.weight
 	host_has blkio blkio.weight || f=blkio.bfq.weight

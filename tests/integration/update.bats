@@ -127,6 +127,37 @@ saved_resources() {
 	[ "$(cg cpu cpu.shares)" = 600 ]
 }
 
+@test "update of the cpu period and quota inside a pod cgroup with its own limit, shrinking and growing the period" {
+	# a pod cgroup of half a cpu; the kernel refuses any single write
+	# that takes the child's quota/period above the parent's ratio
+	local pod
+	pod="$(new_cgroup_path)"
+	on_teardown "rmdir $CGROUP_MNT/*$pod 2>/dev/null; true"
+	mkdir "$CGROUP_MNT/cpu$pod"
+	echo 100000 >"$CGROUP_MNT/cpu$pod/cpu.cfs_period_us"
+	echo 50000 >"$CGROUP_MNT/cpu$pod/cpu.cfs_quota_us"
+	CGROUPS_PATH="$pod/ctr"
+	update_config '.linux.cgroupsPath = $cg | .linux.resources.cpu = {"quota": 50000, "period": 100000}' --arg cg "$CGROUPS_PATH"
+	run_detached "$CID"
+	# period first would be 50000/50000: quota first
+	myrunc -0 update --cpu-quota 25000 --cpu-period 50000 "$CID"
+	[ "$(cg cpu cpu.cfs_period_us) $(cg cpu cpu.cfs_quota_us)" = "50000 25000" ]
+	# quota first would be 100000/50000: period first
+	myrunc -0 update --cpu-quota 100000 --cpu-period 200000 "$CID"
+	[ "$(cg cpu cpu.cfs_period_us) $(cg cpu cpu.cfs_quota_us)" = "200000 100000" ]
+	# the period alone, with the saved quota
+	myrunc -0 update --cpu-period 400000 "$CID"
+	[ "$(cg cpu cpu.cfs_period_us) $(cg cpu cpu.cfs_quota_us)" = "400000 100000" ]
+	echo '{"cpu": {"quota": 10000, "period": 20000}}' | myrunc -0 update --resources - "$CID"
+	[ "$(cg cpu cpu.cfs_period_us) $(cg cpu cpu.cfs_quota_us)" = "20000 10000" ]
+	# over the pod's ratio is the kernel's refusal, and changes nothing
+	myrunc update --cpu-quota 40000 --cpu-period 50000 "$CID"
+	assert_error
+	assert_output_contains cfs
+	[ "$(cg cpu cpu.cfs_period_us) $(cg cpu cpu.cfs_quota_us)" = "20000 10000" ]
+	[ "$(saved_resources | jq -c '[.cpu.quota, .cpu.period]')" = "[10000,20000]" ]
+}
+
 @test "update of a created and of a paused container" {
 	create_container "$CID"
 	myrunc -0 update --pids-limit 7 "$CID"
