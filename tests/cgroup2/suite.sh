@@ -40,6 +40,7 @@ bundles() {
 	bundle oom '.linux.resources.memory = {"limit": 33554432} | .process.args = ["tail", "/dev/zero"]'
 	bundle oomevents '.linux.resources.memory = {"limit": 33554432}'
 	bundle pids '.linux.resources.pids = {"limit": 10}'
+	bundle pids0 '.linux.resources.pids = {"limit": 0}'
 	bundle cpu '.linux.resources.cpu = {"shares": 2048, "quota": 50000, "period": 100000}'
 	bundle cpuset '.linux.resources.cpu = {"cpus": "0", "mems": "0"}'
 	bundle io '.linux.resources.blockIO = {"weight": 500}'
@@ -210,6 +211,21 @@ t_pids() {
 	cur=$(rd cg2-pids/pids.current)
 	[ "$cur" -le 10 ] 2>/dev/null || bad "pids.current $cur > pids.max 10"
 	[ "$cur" -ge 5 ] 2>/dev/null || bad "pids.current $cur: the bomb did not run"
+	finish
+}
+
+# runtime-spec 1.3: pids.limit 0 is a limit of 0 (nothing can fork), -1
+# is max; the init still starts (the limit lands when it is ready)
+t_pids0() {
+	begin "pids.limit 0 -> pids.max 0 at create and update; -1 -> max"
+	up pids0 || { finish; return; }
+	eq pids.max "$(rd cg2-pids0/pids.max)" 0
+	m exec pids0 sh -c '/bin/true && echo forked' >"$LOGS/pids0.exec" 2>&1
+	case $(cat "$LOGS/pids0.exec") in *forked*) bad "forked under pids.max 0" ;; esac
+	m update --pids-limit -1 pids0 >"$LOGS/pids0.up" 2>&1 || bad "update -1: $(cat "$LOGS/pids0.up")"
+	eq "pids.max after -1" "$(rd cg2-pids0/pids.max)" max
+	m update --pids-limit 0 pids0 >"$LOGS/pids0.up" 2>&1 || bad "update 0: $(cat "$LOGS/pids0.up")"
+	eq "pids.max after 0" "$(rd cg2-pids0/pids.max)" 0
 	finish
 }
 
@@ -424,6 +440,7 @@ run_all() {
 	t_oom
 	t_oom_events
 	t_pids
+	t_pids0
 	t_cpu
 	t_cpuset
 	t_io
