@@ -9,6 +9,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"myrunc/internal/fastjson"
+	"myrunc/internal/linuxns"
 	"myrunc/libcontainer/cgroups"
 )
 
@@ -63,7 +64,7 @@ func (c *Container) recoverState() *State {
 		if p, err := cgroups.CleanPath(s.Linux.CgroupsPath, c.id); err == nil {
 			st.CgroupPath = p
 		}
-		st.OwnMountNs = hasNS(s, specs.MountNamespace)
+		st.OwnMountNs = linuxns.Has(linuxns.Of(s), specs.MountNamespace)
 	}
 	return st
 }

@@ -13,6 +13,7 @@ import (
 
 	"myrunc/internal/cpulist"
 	"myrunc/internal/fastjson"
+	"myrunc/internal/linuxns"
 	"myrunc/internal/trace"
 	"myrunc/libcontainer/cgroups"
 	"myrunc/libcontainer/console"
@@ -163,9 +164,9 @@ func (c *Container) startExec(p *initProcess, s *specs.Spec, filter *seccomp.Pro
 	es.Process = o.Process
 	es.Hooks = nil // exec runs no hooks
 	cfg := &handshake.Config{ID: c.id, Bundle: c.state.Bundle, Spec: es, Pid: p.pid, Exec: true,
-		PreserveFds: o.PreserveFds, InUserNS: hasNS(s, specs.UserNamespace), ConsoleFd: p.consoleFd, ExeFd: p.exeFd,
+		PreserveFds: o.PreserveFds, InUserNS: linuxns.Has(linuxns.Of(s), specs.UserNamespace), ConsoleFd: p.consoleFd, ExeFd: p.exeFd,
 		Seccomp: filter, ExecUser: o.User}
-	if !hasNS(s, specs.MountNamespace) {
+	if !linuxns.Has(linuxns.Of(s), specs.MountNamespace) {
 		// the init shares our mount namespace, chrooted into its rootfs
 		cfg.ExecRoot = "/proc/" + strconv.Itoa(c.state.Pid) + "/root"
 	}
@@ -218,25 +219,6 @@ func (c *Container) driveExec(p *initProcess, s *specs.Spec) error {
 	}
 }
 
-func hasNS(s *specs.Spec, t specs.LinuxNamespaceType) bool {
-	if s.Linux == nil {
-		return false
-	}
-	for _, ns := range s.Linux.Namespaces {
-		if ns.Type == t {
-			return true
-		}
-	}
-	return false
-}
-
-// nsFiles are the names of namespaces under /proc/<pid>/ns.
-var nsFiles = map[specs.LinuxNamespaceType]string{
-	specs.PIDNamespace: "pid", specs.NetworkNamespace: "net", specs.MountNamespace: "mnt",
-	specs.IPCNamespace: "ipc", specs.UTSNamespace: "uts", specs.UserNamespace: "user",
-	specs.CgroupNamespace: "cgroup", specs.TimeNamespace: "time",
-}
-
 // planExecNamespaces joins every namespace the container has, through its
 // init: the pid namespace from the spawning thread (it applies to the
 // child, which is then born in it), the others from the init's C
@@ -248,7 +230,7 @@ func planExecNamespaces(s *specs.Spec, pid int, start uint64) (*nsPlan, error) {
 		return p, nil
 	}
 	for _, n := range s.Linux.Namespaces {
-		name := nsFiles[n.Type]
+		name := linuxns.ProcName(n.Type)
 		path := "/proc/" + strconv.Itoa(pid) + "/ns/" + name
 		if n.Type == specs.UserNamespace && sameNS(path, "/proc/self/ns/user") {
 			continue // setns into our own user namespace is refused
@@ -258,8 +240,8 @@ func planExecNamespaces(s *specs.Spec, pid int, start uint64) (*nsPlan, error) {
 			p.close()
 			return nil, fmt.Errorf("exec: open the container's %s namespace: %w", n.Type, err)
 		}
-		j := nsJoin{typ: n.Type, flag: nsFlags[n.Type], f: f}
-		if n.Type == specs.PIDNamespace && !hasNS(s, specs.UserNamespace) {
+		j := nsJoin{typ: n.Type, flag: linuxns.Flag(n.Type), f: f}
+		if n.Type == specs.PIDNamespace && !linuxns.Has(linuxns.Of(s), specs.UserNamespace) {
 			p.threadJoins = append(p.threadJoins, j)
 		} else {
 			// in a user namespace, the pid namespace is joined after it,

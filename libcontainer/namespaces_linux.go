@@ -8,18 +8,9 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
-)
 
-var nsFlags = map[specs.LinuxNamespaceType]int{
-	specs.PIDNamespace:     unix.CLONE_NEWPID,
-	specs.NetworkNamespace: unix.CLONE_NEWNET,
-	specs.MountNamespace:   unix.CLONE_NEWNS,
-	specs.IPCNamespace:     unix.CLONE_NEWIPC,
-	specs.UTSNamespace:     unix.CLONE_NEWUTS,
-	specs.UserNamespace:    unix.CLONE_NEWUSER,
-	specs.CgroupNamespace:  unix.CLONE_NEWCGROUP,
-	specs.TimeNamespace:    unix.CLONE_NEWTIME,
-}
+	"myrunc/internal/linuxns"
+)
 
 // nsPlan is how the init gets each namespace: cloned new, joined by the
 // spawning thread before the clone, or unshared by the init itself.
@@ -62,7 +53,8 @@ func planNamespaces(s *specs.Spec) (*nsPlan, error) {
 		return p, nil
 	}
 	for i, ns := range s.Linux.Namespaces {
-		flag, ok := nsFlags[ns.Type]
+		k, ok := linuxns.Lookup(ns.Type)
+		flag := k.Flag
 		if !ok {
 			p.close()
 			return nil, fmt.Errorf("linux.namespaces[%d]: unknown type %q", i, ns.Type)

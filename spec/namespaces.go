@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"myrunc/internal/linuxns"
 )
 
 // nsSet is the container's namespaces by type; a present entry means "new"
@@ -56,7 +58,7 @@ func namespaceSet(list []specs.LinuxNamespace) (nsSet, error) {
 	index := map[specs.LinuxNamespaceType]int{}
 	for i, n := range list {
 		p := at("linux.namespaces", i)
-		if !namespaceTypes[string(n.Type)] {
+		if _, known := linuxns.Lookup(n.Type); !known {
 			return nil, fieldErr(p+".type", "unknown namespace type %q (want pid, network, mount, ipc, uts, user, cgroup or time)", n.Type)
 		}
 		if j, dup := index[n.Type]; dup {
@@ -88,7 +90,7 @@ func procNSType(p string) (specs.LinuxNamespaceType, bool) {
 	if !strings.HasPrefix(p, "/proc/") || filepath.Base(filepath.Dir(p)) != "ns" {
 		return "", false
 	}
-	t, ok := procNSNames[filepath.Base(p)]
+	t, ok := linuxns.TypeOfProcName(filepath.Base(p))
 	return t, ok
 }
 

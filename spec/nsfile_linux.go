@@ -5,30 +5,9 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
-)
 
-// nsTypeFlag is what ioctl(NS_GET_NSTYPE) answers for type t (0: unknown).
-func nsTypeFlag(t specs.LinuxNamespaceType) int {
-	switch t {
-	case specs.PIDNamespace:
-		return unix.CLONE_NEWPID
-	case specs.NetworkNamespace:
-		return unix.CLONE_NEWNET
-	case specs.MountNamespace:
-		return unix.CLONE_NEWNS
-	case specs.IPCNamespace:
-		return unix.CLONE_NEWIPC
-	case specs.UTSNamespace:
-		return unix.CLONE_NEWUTS
-	case specs.UserNamespace:
-		return unix.CLONE_NEWUSER
-	case specs.CgroupNamespace:
-		return unix.CLONE_NEWCGROUP
-	case specs.TimeNamespace:
-		return unix.CLONE_NEWTIME
-	}
-	return 0
-}
+	"myrunc/internal/linuxns"
+)
 
 // namespaceFile is checkNamespaceFile; a variable for tests, whose paths
 // are made up.
@@ -50,7 +29,8 @@ func checkNamespaceFile(field, p string, t specs.LinuxNamespaceType) error {
 	if err != nil {
 		return fieldErr(field, "%s is not a namespace file", p)
 	}
-	if want := nsTypeFlag(t); want != 0 && got != want {
+	// ioctl(NS_GET_NSTYPE) answers the type's clone flag
+	if want := linuxns.Flag(t); want != 0 && got != want {
 		return fieldErr(field, "%s is a namespace of another type, not %s", p, t)
 	}
 	return nil

@@ -14,14 +14,13 @@ import (
 // The tables are built on first use, not at package init: every myrunc
 // process, each container's init among them, would pay for them at start.
 var (
-	capabilityNames, rlimitNames, namespaceTypes, propagationModes map[string]bool
-	timeOffsetClocks, ioPriorityClasses, schedulerPolicies         map[string]bool
-	seccompActions, ipcSysctls                                     map[string]bool
-	seccompArchs, seccompFlags, seccompOps, schedulerFlags         map[string]bool
-	procNSNames                                                    map[string]specs.LinuxNamespaceType
-	versionRE                                                      *regexp.Regexp
-	pageSizeRE                                                     *regexp.Regexp
-	tablesOnce                                                     sync.Once
+	capabilityNames, rlimitNames, propagationModes         map[string]bool
+	timeOffsetClocks, ioPriorityClasses, schedulerPolicies map[string]bool
+	seccompActions, ipcSysctls                             map[string]bool
+	seccompArchs, seccompFlags, seccompOps, schedulerFlags map[string]bool
+	versionRE                                              *regexp.Regexp
+	pageSizeRE                                             *regexp.Regexp
+	tablesOnce                                             sync.Once
 )
 
 func loadTables() { tablesOnce.Do(buildTables) }
@@ -53,24 +52,6 @@ func buildTables() {
 		"RLIMIT_LOCKS", "RLIMIT_MEMLOCK", "RLIMIT_MSGQUEUE", "RLIMIT_NICE",
 		"RLIMIT_NOFILE", "RLIMIT_NPROC", "RLIMIT_RSS", "RLIMIT_RTPRIO",
 		"RLIMIT_RTTIME", "RLIMIT_SIGPENDING", "RLIMIT_STACK",
-	)
-
-	// procNSNames maps the names of /proc/<pid>/ns/<name> files to the
-	// namespace type they hold, so a joined path of the wrong type fails early.
-	procNSNames = map[string]specs.LinuxNamespaceType{
-		"pid": specs.PIDNamespace, "pid_for_children": specs.PIDNamespace,
-		"net": specs.NetworkNamespace, "mnt": specs.MountNamespace,
-		"ipc": specs.IPCNamespace, "uts": specs.UTSNamespace,
-		"user": specs.UserNamespace, "cgroup": specs.CgroupNamespace,
-		"time": specs.TimeNamespace, "time_for_children": specs.TimeNamespace,
-	}
-
-	// namespaceTypes are the types of linux.namespaces[].type.
-	namespaceTypes = setOf(
-		string(specs.PIDNamespace), string(specs.NetworkNamespace),
-		string(specs.MountNamespace), string(specs.IPCNamespace),
-		string(specs.UTSNamespace), string(specs.UserNamespace),
-		string(specs.CgroupNamespace), string(specs.TimeNamespace),
 	)
 
 	// propagationModes are the values of linux.rootfsPropagation ("" = runtime default).

@@ -9,6 +9,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
+	"myrunc/internal/linuxns"
 	"myrunc/libcontainer/handshake"
 	"myrunc/libcontainer/hooks"
 	"myrunc/libcontainer/rootfs"
@@ -91,23 +92,6 @@ func unshareLate(s *initState) error {
 	return nil
 }
 
-// namespace finds the spec's entry for t.
-func namespace(s *specs.Spec, t specs.LinuxNamespaceType) (specs.LinuxNamespace, bool) {
-	if s.Linux != nil {
-		for _, ns := range s.Linux.Namespaces {
-			if ns.Type == t {
-				return ns, true
-			}
-		}
-	}
-	return specs.LinuxNamespace{}, false
-}
-
-func hasNamespace(s *specs.Spec, t specs.LinuxNamespaceType) bool {
-	_, ok := namespace(s, t)
-	return ok
-}
-
 // joinCgroupNs waits until the parent has moved us into the container's
 // cgroup, then makes the cgroup namespace, rooted there.
 func joinCgroupNs(s *initState) error {
@@ -123,8 +107,7 @@ func joinCgroupNs(s *initState) error {
 }
 
 func newNamespace(s *specs.Spec, t specs.LinuxNamespaceType) bool {
-	ns, ok := namespace(s, t)
-	return ok && ns.Path == ""
+	return linuxns.IsNew(linuxns.Of(s), t)
 }
 
 // joinKeyring gives the container its own session keyring, so it cannot
@@ -144,7 +127,7 @@ func mountRootfs(s *initState) error {
 	unix.Umask(0)
 	// without a mount namespace of its own the container shares the
 	// host's: nothing may change the host's propagation then
-	if hasNamespace(s.spec, specs.MountNamespace) {
+	if linuxns.Has(linuxns.Of(s.spec), specs.MountNamespace) {
 		if err := rootfs.Prepare(s.spec.Root.Path, s.spec.Linux.RootfsPropagation); err != nil {
 			return err
 		}
@@ -183,7 +166,7 @@ func createContainerHooks(s *initState) error {
 }
 
 func pivot(s *initState) error {
-	if !hasNamespace(s.spec, specs.MountNamespace) {
+	if !linuxns.Has(linuxns.Of(s.spec), specs.MountNamespace) {
 		// pivot_root would move the host's own root
 		return rootfs.Chroot(s.spec.Root.Path)
 	}

@@ -5,6 +5,8 @@ import (
 	"slices"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"myrunc/internal/linuxns"
 )
 
 // IDMap says a bind mount is idmapped (mount_setattr MOUNT_ATTR_IDMAP).
@@ -74,7 +76,5 @@ func sameAsContainer(s *specs.Spec, m specs.Mount) bool {
 }
 
 func newUserNS(l *specs.Linux) bool {
-	return slices.ContainsFunc(l.Namespaces, func(n specs.LinuxNamespace) bool {
-		return n.Type == specs.UserNamespace && n.Path == ""
-	})
+	return linuxns.IsNew(l.Namespaces, specs.UserNamespace)
 }
