@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"myrunc/internal/rlimits"
 )
 
 // ValidateProcess checks a process as Validate does for config.json's
@@ -62,7 +64,7 @@ func checkRlimits(rl []specs.POSIXRlimit) error {
 	seen := map[string]int{}
 	for i, r := range rl {
 		p := at("process.rlimits", i)
-		if !rlimitNames[r.Type] {
+		if _, known := rlimits.Resource(r.Type); !known {
 			return fieldErr(p+".type", "unknown rlimit %q", r.Type)
 		}
 		if j, dup := seen[r.Type]; dup {

@@ -14,7 +14,7 @@ import (
 // The tables are built on first use, not at package init: every myrunc
 // process, each container's init among them, would pay for them at start.
 var (
-	capabilityNames, rlimitNames, propagationModes         map[string]bool
+	capabilityNames, propagationModes                      map[string]bool
 	timeOffsetClocks, ioPriorityClasses, schedulerPolicies map[string]bool
 	seccompActions, ipcSysctls                             map[string]bool
 	seccompArchs, seccompFlags, seccompOps, schedulerFlags map[string]bool
@@ -44,14 +44,6 @@ func buildTables() {
 		"CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM",
 		"CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
 		"CAP_CHECKPOINT_RESTORE",
-	)
-
-	// rlimitNames are the setrlimit(2) resources of Linux.
-	rlimitNames = setOf(
-		"RLIMIT_AS", "RLIMIT_CORE", "RLIMIT_CPU", "RLIMIT_DATA", "RLIMIT_FSIZE",
-		"RLIMIT_LOCKS", "RLIMIT_MEMLOCK", "RLIMIT_MSGQUEUE", "RLIMIT_NICE",
-		"RLIMIT_NOFILE", "RLIMIT_NPROC", "RLIMIT_RSS", "RLIMIT_RTPRIO",
-		"RLIMIT_RTTIME", "RLIMIT_SIGPENDING", "RLIMIT_STACK",
 	)
 
 	// propagationModes are the values of linux.rootfsPropagation ("" = runtime default).
