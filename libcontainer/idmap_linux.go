@@ -11,6 +11,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
+	"myrunc/internal/eintr"
 	"myrunc/libcontainer/rootfs"
 )
 
@@ -204,10 +205,7 @@ func reapStopped(p *os.Process) {
 	unix.Kill(p.Pid, unix.SIGKILL)
 	for {
 		var ws unix.WaitStatus
-		_, err := unix.Wait4(p.Pid, &ws, unix.WALL, nil)
-		if err == unix.EINTR {
-			continue
-		}
+		_, err := eintr.Retry1(func() (int, error) { return unix.Wait4(p.Pid, &ws, unix.WALL, nil) })
 		if err != nil || ws.Exited() || ws.Signaled() {
 			break
 		}

@@ -4,6 +4,8 @@ import (
 	"os"
 
 	"golang.org/x/sys/unix"
+
+	"myrunc/internal/eintr"
 )
 
 // lockDir takes the container's lock: an exclusive flock on its state
@@ -14,12 +16,7 @@ func lockDir(dir string) (*os.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	for {
-		err = unix.Flock(int(f.Fd()), unix.LOCK_EX)
-		if err != unix.EINTR {
-			break
-		}
-	}
+	err = eintr.Retry(func() error { return unix.Flock(int(f.Fd()), unix.LOCK_EX) })
 	if err != nil {
 		f.Close()
 		return nil, os.NewSyscallError("flock", err)

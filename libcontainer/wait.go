@@ -7,6 +7,8 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"myrunc/internal/eintr"
 )
 
 // Wait waits for the init of a container this process created and
@@ -35,16 +37,11 @@ func waitCmd(cmd *exec.Cmd) (int, error) {
 // waitPid reaps pid, a child or a grandchild we are subreaper of.
 func waitPid(pid int) (int, error) {
 	var ws unix.WaitStatus
-	for {
-		_, err := unix.Wait4(pid, &ws, 0, nil)
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return -1, fmt.Errorf("wait for container process (pid %d): %w", pid, err)
-		}
-		return exitCode(syscall.WaitStatus(ws)), nil
+	_, err := eintr.Retry1(func() (int, error) { return unix.Wait4(pid, &ws, 0, nil) })
+	if err != nil {
+		return -1, fmt.Errorf("wait for container process (pid %d): %w", pid, err)
 	}
+	return exitCode(syscall.WaitStatus(ws)), nil
 }
 
 // exitCode is the shell's convention: the status, or 128+signal.

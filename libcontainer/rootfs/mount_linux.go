@@ -7,6 +7,8 @@ import (
 
 	"github.com/mrunalp/fileutils"
 	"golang.org/x/sys/unix"
+
+	"myrunc/internal/eintr"
 )
 
 // MountError keeps what the kernel was asked to do.
@@ -34,12 +36,7 @@ func (e *MountError) Error() string {
 func (e *MountError) Unwrap() error { return e.Err }
 
 func mount(src, target, fstype string, flags uintptr, data string) error {
-	for {
-		err := unix.Mount(src, target, fstype, flags, data)
-		if err != unix.EINTR {
-			return err
-		}
-	}
+	return eintr.Retry(func() error { return unix.Mount(src, target, fstype, flags, data) })
 }
 
 const (

@@ -8,6 +8,8 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
+
+	"myrunc/internal/eintr"
 )
 
 // sendTimeout bounds connecting to the agent and writing to it: an agent
@@ -45,11 +47,11 @@ func SendListener(path string, st *specs.ContainerProcessState, listener *os.Fil
 	if err := unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_SNDTIMEO, &tv); err != nil {
 		return fail("reach", os.NewSyscallError("setsockopt", err))
 	}
-	if err := retryEINTR(func() error { return unix.Connect(fd, &unix.SockaddrUnix{Name: path}) }); err != nil {
+	if err := eintr.Retry(func() error { return unix.Connect(fd, &unix.SockaddrUnix{Name: path}) }); err != nil {
 		return fail("connect to", err)
 	}
 	var n int
-	err = retryEINTR(func() (err error) {
+	err = eintr.Retry(func() (err error) {
 		n, err = unix.SendmsgN(fd, data, unix.UnixRights(int(listener.Fd())), nil, unix.MSG_NOSIGNAL)
 		return err
 	})
@@ -65,12 +67,4 @@ func SendListener(path string, st *specs.ContainerProcessState, listener *os.Fil
 		return fail("send the container process state to", err)
 	}
 	return nil
-}
-
-func retryEINTR(f func() error) error {
-	for {
-		if err := f(); err != unix.EINTR {
-			return err
-		}
-	}
 }
