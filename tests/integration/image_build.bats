@@ -1,0 +1,459 @@
+#!/usr/bin/env bats
+# myrunc image build: Dockerfiles built on busybox (made by mkimage.sh, no
+# network), run with container run, their history, the build cache,
+# multi-stage builds, .dockerignore, whiteouts, failures that leave
+# nothing behind. Each test runs the engine in its own network lab, so RUN
+# steps on the default bridge network never touch the real host.
+
+load engine_helpers
+
+setup() {
+	setup_engine
+	CTX="$TEST_DIR/ctx"
+	mkdir -p "$CTX"
+}
+teardown() { teardown_engine; }
+
+# dockerfile: $CTX/Dockerfile from stdin
+dockerfile() {
+	cat >"$CTX/Dockerfile"
+}
+
+# build [-N|!] ARGS...: bats run of `MR image build ARGS` (context last)
+build() {
+	local flags=()
+	case "${1:-}" in
+	-[0-9]* | '!') flags=("$1"); shift ;;
+	esac
+	run "${flags[@]}" MR image build "$@" </dev/null
+	echo "# image build $* -> status $status"
+	echo "$output"
+}
+
+# built_id: the short ID "Successfully built" printed
+built_id() {
+	local id
+	id=$(sed -n 's/^Successfully built \([0-9a-f]\{12\}\)$/\1/p' <<<"$output")
+	[ -n "$id" ] || fail "no 'Successfully built ID' line"
+	echo "$id"
+}
+
+# inspect REF TEMPLATE: one image inspect value
+inspect() {
+	MR image inspect -f "$2" "$1"
+}
+
+# assert_build_left_nothing: no build container, mount or work directory
+assert_build_left_nothing() {
+	[ -z "$(ls "$ROOT")" ] || fail "runtime state left: $(ls "$ROOT")"
+	! grep -q "$DATA" /proc/self/mountinfo || fail "mounts left: $(grep "$DATA" /proc/self/mountinfo)"
+	[ -z "$(ls -A "$DATA/build" 2>/dev/null)" ] || fail "build directories left: $(ls "$DATA/build")"
+	[ -z "$(ls -A "$DATA/image/rw" 2>/dev/null)" ] || fail "layers in progress left: $(ls "$DATA/image/rw")"
+}
+
+@test "image build: FROM, RUN, COPY, ADD, ENV, ARG, WORKDIR, USER, LABEL, EXPOSE, ENTRYPOINT, CMD make an image that runs as written" {
+	mkdir -p "$CTX/dir/sub" "$TEST_DIR/tarsrc/t"
+	echo hello >"$CTX/a.txt"
+	echo b >"$CTX/b.log"
+	echo c >"$CTX/c.log"
+	echo s >"$CTX/dir/sub/s.txt"
+	echo intar >"$TEST_DIR/tarsrc/t/x.txt"
+	tar -C "$TEST_DIR/tarsrc" -czf "$CTX/arch.tar.gz" t
+	dockerfile <<-'EOF'
+		FROM busybox
+		ARG GREETING=hi
+		ENV APP=/app NAME=${GREETING}-env
+		WORKDIR /app
+		RUN echo "run $GREETING" > shell.txt && echo "bob:x:1234:1234::/home/bob:/bin/sh" >> /etc/passwd && echo "bob:x:1234:" >> /etc/group
+		RUN ["sh", "-c", "echo exec > /app/exec.txt"]
+		COPY a.txt ./
+		COPY dir /app/dir/
+		COPY *.log /logs/
+		COPY --chown=bob --chmod=640 a.txt /owned.txt
+		ADD arch.tar.gz /x/
+		LABEL org.example=yes
+		EXPOSE 8080/tcp
+		USER bob
+		RUN id -un > /tmp/whoami
+		ENTRYPOINT ["sh", "-c"]
+		CMD ["echo $NAME; ls /app"]
+	EOF
+	build -0 --network none -t built:1 --build-arg GREETING=yo "$CTX"
+	[ "${lines[0]}" = "Step 1/17 : FROM busybox" ]
+	assert_output_contains "Step 5/17 : RUN echo \"run \$GREETING\" > shell.txt" "Step 17/17 : CMD [\"echo \$NAME; ls /app\"]" \
+		" ---> Running in " "Removing intermediate container " "Successfully tagged built:1"
+	[ "$(grep -c '^Step [0-9]*/17 : ' <<<"$output")" = 17 ]
+	local id
+	id=$(built_id)
+	[[ $(inspect built:1 '{{.Id}}') == "sha256:$id"* ]]
+
+	# the image's own command: ENTRYPOINT + CMD, the ENV, the WORKDIR
+	ctr -0 run --rm --network none built:1
+	[ "$output" = "$(printf 'yo-env\na.txt\ndir\nexec.txt\nshell.txt')" ]
+	ctr -0 run --rm --network none built:1 'id -un; pwd; cat shell.txt exec.txt a.txt dir/sub/s.txt /logs/b.log /logs/c.log /x/t/x.txt /tmp/whoami; stat -c "%u:%g %a" /owned.txt; echo $APP'
+	[ "$output" = "$(printf 'bob\n/app\nrun yo\nexec\nhello\ns\nb\nc\nintar\nbob\n1234:1234 640\n/app')" ]
+	# the ARG is in RUN's environment, not in the image's
+	ctr -0 run --rm --network none --entrypoint env built:1
+	assert_output_not_contains GREETING
+	[ "$(inspect built:1 '{{.Config.User}} {{.Config.WorkingDir}} {{json .Config.Entrypoint}} {{json .Config.Cmd}}')" = 'bob /app ["sh","-c"] ["echo $NAME; ls /app"]' ]
+	[ "$(inspect built:1 '{{json .Config.Labels}} {{json .Config.ExposedPorts}}')" = '{"org.example":"yes"} {"8080/tcp":{}}' ]
+	[ "$(inspect built:1 '{{.Parent}}')" != "" ]
+	# ls hides the intermediate steps, -a shows them
+	MR image ls --format '{{.Repository}}:{{.Tag}}' | sort >"$TEST_DIR/ls"
+	[ "$(cat "$TEST_DIR/ls")" = "$(printf 'built:1\nbusybox:latest')" ]
+	[ "$(MR image ls -aq | wc -l)" -eq 18 ]
+	assert_build_left_nothing
+}
+
+@test "image build: history has one entry per step; container commit of a built image adds one" {
+	echo f >"$CTX/f"
+	dockerfile <<-'EOF'
+		FROM busybox
+		ENV A=1
+		COPY f /f
+		RUN echo made >/made
+		CMD ["cat", "/made"]
+	EOF
+	build -0 --network none -t hist:1 "$CTX"
+	local id
+	id=$(built_id)
+	run MR image history hist:1
+	echo "$output"
+	# busybox's rows and one per step after FROM
+	[ "${#lines[@]}" -eq $(($(MR image history busybox | wc -l) + 4)) ]
+	run MR image history --no-trunc --format '{{.ID}}|{{.CreatedBy}}' hist:1
+	echo "$output"
+	[[ ${lines[0]} == "sha256:$id"*'|/bin/sh -c #(nop)  CMD ["cat" "/made"]' ]]
+	[[ ${lines[1]} == sha256:*'|/bin/sh -c echo made >/made' ]]
+	[[ ${lines[2]} == sha256:*'|/bin/sh -c #(nop) COPY file:'*' in /f ' ]]
+	[[ ${lines[3]} == sha256:*'|/bin/sh -c #(nop)  ENV A=1' ]]
+	# the intermediate steps are local images: the rows name them, as Docker's
+	[ "${lines[4]%%|*}" = "$(inspect busybox '{{.Id}}')" ]
+	[ "$(inspect "${lines[1]%%|*}" '{{.Parent}}')" = "${lines[2]%%|*}" ]
+	# two layers more than busybox: COPY and RUN; ENV and CMD only set config
+	[ "$(inspect hist:1 '{{len .RootFS.Layers}}')" = "$(($(inspect busybox '{{len .RootFS.Layers}}') + 2))" ]
+
+	# container commit (it shares the layer-diff code) still makes a child
+	rund --name c1 --network none hist:1 sh -c 'echo committed >/c; rm /made; sleep 1000'
+	retry 5 in_lab "$MYRUNC" --root "$ROOT" --data-root "$DATA" container exec c1 test -e /c
+	ctr -0 commit c1 committed:1
+	ctr -0 rm -f c1
+	ctr -0 run --rm --network none committed:1 sh -c 'cat /c; test -e /made || echo made-gone; cat /f'
+	[ "$output" = "$(printf 'committed\nmade-gone\nf')" ]
+	[ "$(MR image history committed:1 | wc -l)" -eq $(($(MR image history hist:1 | wc -l) + 1)) ]
+	assert_build_left_nothing
+}
+
+@test "image build: an unchanged context is all cache with the same ID; --no-cache rebuilds; a changed COPY source invalidates from its step on" {
+	echo one >"$CTX/data"
+	dockerfile <<-'EOF'
+		FROM busybox
+		ENV A=1
+		RUN echo first >/first
+		COPY data /data
+		RUN cat /data >/copy
+		CMD ["cat", "/copy"]
+	EOF
+	build -0 --network none -t cached:1 "$CTX"
+	local id1 id2 id3
+	id1=$(built_id)
+	assert_output_not_contains "Using cache"
+	build -0 --network none -t cached:1 "$CTX"
+	[ "$(grep -c -- '^ ---> Using cache$' <<<"$output")" = 5 ]
+	assert_output_not_contains "Running in"
+	[ "$(built_id)" = "$id1" ]
+	# a touched file with the same content is still the same source
+	touch "$CTX/data"
+	build -0 --network none -t cached:1 "$CTX"
+	[ "$(built_id)" = "$id1" ]
+
+	build -0 --network none --no-cache -t cached:2 "$CTX"
+	assert_output_not_contains "Using cache"
+	[ "$(grep -c -- ' ---> Running in ' <<<"$output")" = 2 ]
+	id2=$(built_id)
+	[ "$id2" != "$id1" ]
+
+	echo two >"$CTX/data"
+	build -0 --network none -t cached:3 "$CTX"
+	# steps 2 and 3 from the cache; COPY (step 4) and what follows run again
+	[ "$(grep -c -- '^ ---> Using cache$' <<<"$output")" = 2 ]
+	[[ $output == *"Step 3/6 : RUN echo first >/first"$'\n'" ---> Using cache"* ]]
+	[[ $output == *"Step 4/6 : COPY data /data"$'\n'" ---> "[0-9a-f]* ]]
+	[[ $output == *"Step 5/6 : RUN cat /data >/copy"$'\n'" ---> Running in "* ]]
+	id3=$(built_id)
+	[ "$id3" != "$id1" ]
+	ctr -0 run --rm --network none cached:3
+	[ "$output" = two ]
+	ctr -0 run --rm --network none cached:1
+	[ "$output" = one ]
+	# a build arg a RUN sees is part of its step
+	build -0 --network none --build-arg UNUSED=x -t cached:4 "$CTX"
+	assert_output_contains "[Warning] One or more build-args [UNUSED] were not consumed"
+	[ "$(built_id)" = "$id3" ]
+	assert_build_left_nothing
+}
+
+@test "image build: multi-stage with COPY --from=stage (by name and number) and --target" {
+	dockerfile <<-'EOF'
+		FROM busybox AS builder
+		RUN mkdir /out && echo artifact >/out/bin && echo junk >/junk
+		FROM busybox AS tester
+		RUN echo tester >/tester
+		FROM busybox
+		COPY --from=builder /out/bin /app/bin
+		COPY --from=1 /tester /tester
+		CMD ["sh", "-c", "cat /app/bin /tester; test -e /junk || echo no-junk"]
+	EOF
+	build -0 --network none -t multi:1 "$CTX"
+	assert_output_contains "Step 1/8 : FROM busybox AS builder" "Step 5/8 : FROM busybox"
+	ctr -0 run --rm --network none multi:1
+	[ "$output" = "$(printf 'artifact\ntester\nno-junk')" ]
+	# the final image has the base's layers and the two COPYs, no stage's RUN
+	[ "$(inspect multi:1 '{{len .RootFS.Layers}}')" = "$(($(inspect busybox '{{len .RootFS.Layers}}') + 2))" ]
+
+	build -0 --network none --target builder -t multi:builder "$CTX"
+	[ "$(grep -c '^Step ' <<<"$output")" = 2 ]
+	ctr -0 run --rm --network none multi:builder cat /junk
+	[ "$output" = junk ]
+	build -1 --network none --target nosuch -t multi:x "$CTX"
+	assert_output_contains 'target stage' 'nosuch' 'could not be found'
+	assert_build_left_nothing
+}
+
+@test "image build: .dockerignore keeps files out of the context, ! patterns let them back in" {
+	mkdir -p "$CTX/logs" "$CTX/src"
+	echo keep >"$CTX/src/main"
+	echo secret >"$CTX/secret.txt"
+	echo a >"$CTX/logs/a.log"
+	echo keep >"$CTX/logs/keep.log"
+	echo tmp >"$CTX/src/x.tmp"
+	printf '%s\n' '# comment' secret.txt 'logs/*.log' '!logs/keep.log' '**/*.tmp' >"$CTX/.dockerignore"
+	dockerfile <<-'EOF'
+		FROM busybox
+		COPY . /ctx/
+		CMD ["find", "/ctx", "-type", "f"]
+	EOF
+	build -0 --network none -t ignored:1 "$CTX"
+	ctr -0 run --rm --network none ignored:1
+	[ "$(sort <<<"$output")" = "$(printf '/ctx/.dockerignore\n/ctx/Dockerfile\n/ctx/logs/keep.log\n/ctx/src/main')" ]
+	# naming an excluded file is an error that says so
+	dockerfile <<-'EOF'
+		FROM busybox
+		COPY secret.txt /
+	EOF
+	build -1 --network none -t ignored:2 "$CTX"
+	assert_output_contains "secret.txt" "excluded by .dockerignore"
+	run MR image inspect ignored:2
+	[ "$status" -ne 0 ]
+	assert_build_left_nothing
+}
+
+@test "image build: a RUN that deletes files of a lower layer hides them in the image (whiteouts)" {
+	dockerfile <<-'EOF'
+		FROM busybox
+		RUN mkdir -p /d/sub && echo x >/d/sub/x && echo y >/d/y && echo f >/gone
+		RUN rm /gone /bin/vi && rm -rf /d && mkdir /d && echo new >/d/new
+		CMD ["sh", "-c", "ls -A /d; test -e /gone || echo gone-gone; test -e /bin/vi || echo vi-gone"]
+	EOF
+	build -0 --network none -t wh:1 "$CTX"
+	ctr -0 run --rm --network none wh:1
+	[ "$output" = "$(printf 'new\ngone-gone\nvi-gone')" ]
+	assert_build_left_nothing
+}
+
+@test "image build: a failing RUN names its step and exit code and leaves no image, container or mount" {
+	dockerfile <<-'EOF'
+		FROM busybox
+		ENV A=1
+		RUN echo before >/before
+		RUN echo doing; exit 3
+		CMD ["true"]
+	EOF
+	local before
+	before=$(MR image ls -aq | sort)
+	build -1 --network none -t failed:1 "$CTX"
+	assert_output_contains "doing" "step 4/5 (RUN echo doing; exit 3)" \
+		"The command '/bin/sh -c echo doing; exit 3' returned a non-zero code: 3"
+	assert_output_not_contains "Successfully"
+	[ "$(MR image ls -aq | sort)" = "$before" ]
+	run MR image inspect failed:1
+	[ "$status" -ne 0 ]
+	assert_build_left_nothing
+	# a command that does not exist
+	dockerfile <<-'EOF'
+		FROM busybox
+		RUN ["/no/such/command"]
+	EOF
+	build -1 --network none -t failed:2 "$CTX"
+	assert_output_contains "step 2/2" "/no/such/command"
+	[ "$(MR image ls -aq | sort)" = "$before" ]
+	assert_build_left_nothing
+	# on the default bridge network: its veth and address go too (teardown
+	# compares the lab's host netns with before)
+	dockerfile <<-'EOF'
+		FROM busybox
+		RUN exit 5
+	EOF
+	build -1 -t failed:3 "$CTX"
+	assert_output_contains "returned a non-zero code: 5"
+	[ "$(MR image ls -aq | sort)" = "$before" ]
+	assert_build_left_nothing
+}
+
+@test "image build: a build stopped by SIGTERM mid-RUN leaves no image, container or mount" {
+	dockerfile <<-'EOF'
+		FROM busybox
+		ENV A=1
+		RUN echo started; sleep 100
+	EOF
+	local before pid
+	before=$(MR image ls -aq | sort)
+	# $MRX execs timeout, which passes the TERM on to myrunc
+	"$MRX" image build --network none -t stopped:1 "$CTX" >"$TEST_DIR/out" 2>&1 </dev/null &
+	pid=$!
+	retry 20 grep -q started "$TEST_DIR/out" || fail "the RUN did not start: $(cat "$TEST_DIR/out")"
+	kill -TERM "$pid"
+	local rc=0
+	wait "$pid" || rc=$?
+	cat "$TEST_DIR/out"
+	[ "$rc" -ne 0 ]
+	grep -q "step 3/3 (RUN echo started; sleep 100): the build was stopped" "$TEST_DIR/out"
+	[ "$(MR image ls -aq | sort)" = "$before" ]
+	assert_build_left_nothing
+}
+
+@test "image build: FROM scratch with COPY makes an image of the context's files alone" {
+	cp "$BUSYBOX" "$CTX/busybox"
+	echo data >"$CTX/data"
+	dockerfile <<-'EOF'
+		FROM scratch
+		COPY busybox /bin/busybox
+		COPY data /srv/data
+		ENTRYPOINT ["/bin/busybox"]
+		CMD ["cat", "/srv/data"]
+	EOF
+	build -0 --network none -t scr:1 "$CTX"
+	[ "$(inspect scr:1 '{{len .RootFS.Layers}}')" = 2 ]
+	ctr -0 run --rm --network none scr:1
+	[ "$output" = data ]
+	# nothing of busybox's image: /bin holds only what COPY put there
+	ctr -0 run --rm --network none scr:1 ls /bin /srv
+	[ "$(echo $output)" = "/bin: busybox /srv: data" ]
+	assert_build_left_nothing
+}
+
+@test "image build: BuildKit-only syntax and bad Dockerfiles are refused with a clear error, leaving nothing" {
+	dockerfile <<-'EOF'
+		FROM busybox
+		RUN --mount=type=cache,target=/root/.cache true
+	EOF
+	build -1 --network none -t bk:1 "$CTX"
+	assert_output_contains "RUN --mount" "BuildKit-only syntax"
+	dockerfile <<-'EOF'
+		FROM busybox
+		COPY <<EOT /x
+		hello
+		EOT
+	EOF
+	build -1 --network none -t bk:2 "$CTX"
+	assert_output_contains "here-document" "BuildKit-only"
+	dockerfile <<-'EOF'
+		FROM busybox
+		FROB x
+	EOF
+	build -1 --network none -t bk:3 "$CTX"
+	assert_output_contains "unknown instruction: FROB"
+	dockerfile <<-'EOF'
+		RUN true
+	EOF
+	build -1 --network none -t bk:4 "$CTX"
+	assert_output_contains "FROM"
+	dockerfile <<-'EOF'
+		FROM busybox
+		COPY missing.txt /
+	EOF
+	build -1 --network none -t bk:5 "$CTX"
+	assert_output_contains "step 2/2" "missing.txt"
+	rm "$CTX/Dockerfile"
+	build -1 --network none -t bk:6 "$CTX"
+	assert_output_contains "Dockerfile"
+	build -1 --network none -t bk:7 "$TEST_DIR/no-such-dir"
+	assert_output_contains "no-such-dir"
+	[ "$(MR image ls -q | wc -l)" = 1 ]
+	assert_build_left_nothing
+}
+
+@test "image build: VOLUME, STOPSIGNAL, HEALTHCHECK, SHELL, ARG before FROM are recorded; ONBUILD runs in the next build" {
+	dockerfile <<-'EOF'
+		ARG BASE=busybox
+		FROM ${BASE}
+		SHELL ["/bin/sh", "-ec"]
+		VOLUME /data
+		STOPSIGNAL SIGUSR1
+		HEALTHCHECK --interval=5s CMD ["true"]
+		ONBUILD RUN echo triggered >/triggered
+		RUN echo $0 $- >/shell
+	EOF
+	build -0 --network none -t meta:1 "$CTX"
+	[ "$(inspect meta:1 '{{json .Config.Volumes}} {{.Config.StopSignal}} {{json .Config.Shell}}')" = '{"/data":{}} SIGUSR1 ["/bin/sh","-ec"]' ]
+	[ "$(inspect meta:1 '{{json .Config.Healthcheck.Test}}')" = '["CMD","true"]' ]
+	ctr -0 run --rm --network none meta:1 sh -c 'cat /shell; test -e /triggered || echo not-yet'
+	[[ ${lines[0]} == "/bin/sh "*e* ]]
+	[ "${lines[1]}" = not-yet ]
+
+	dockerfile <<-'EOF'
+		FROM meta:1
+		CMD ["cat", "/triggered"]
+	EOF
+	build -0 --network none -t meta:2 "$CTX"
+	assert_output_contains "# Executing 1 build trigger"
+	ctr -0 run --rm --network none meta:2
+	[ "$output" = triggered ]
+	[ "$(inspect meta:2 '{{json .Config.OnBuild}}')" = null ] || [ "$(inspect meta:2 '{{json .Config.OnBuild}}')" = '[]' ]
+	assert_build_left_nothing
+}
+
+@test "image build: RUN on the default bridge network reaches the lab's other machine; --network none has only lo" {
+	dockerfile <<-EOF
+		FROM busybox
+		RUN wget -q -O /src $NETLAB_URL
+	EOF
+	build -0 -t net:1 "$CTX"
+	ctr -0 run --rm --network none net:1 cat /src
+	[ "$output" = "$NETLAB_HOST_IP" ]
+	dockerfile <<-'EOF'
+		FROM busybox
+		RUN ls /sys/class/net | sort | tr '\n' ' ' >/nets
+	EOF
+	build -0 --network none -t net:2 "$CTX"
+	ctr -0 run --rm --network none net:2 cat /nets
+	[ "$output" = "lo " ]
+	assert_build_left_nothing
+}
+
+@test "image build: the built image saves and loads into podman with the same files and config" {
+	command -v podman >/dev/null || skip "podman not installed"
+	echo hello >"$CTX/a.txt"
+	dockerfile <<-'EOF'
+		FROM busybox
+		COPY a.txt /app/a.txt
+		RUN rm /bin/vi && echo run >/app/run.txt
+		CMD ["cat", "/app/a.txt"]
+	EOF
+	build -0 --network none -t topod:1 "$CTX"
+	MR image save -o "$TEST_DIR/topod.tar" topod:1
+	local P=(podman --root "$TEST_DIR/podroot" --runroot "$TEST_DIR/podrun" --storage-driver vfs
+		--cgroup-manager cgroupfs --events-backend none)
+	on_teardown "rm -rf '$TEST_DIR/podroot' '$TEST_DIR/podrun'"
+	run "${P[@]}" load -i "$TEST_DIR/topod.tar"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$("${P[@]}" image inspect -f '{{json .Config.Cmd}} {{len .RootFS.Layers}}' topod:1)" = "[\"cat\",\"/app/a.txt\"] $(inspect topod:1 '{{len .RootFS.Layers}}')" ]
+	local dir
+	dir=$("${P[@]}" image mount topod:1)
+	[ "$(cat "$dir/app/a.txt" "$dir/app/run.txt")" = "$(printf 'hello\nrun')" ]
+	[ ! -e "$dir/bin/vi" ]
+	[ -e "$dir/bin/sh" ]
+	"${P[@]}" image unmount topod:1
+	assert_build_left_nothing
+}
