@@ -431,29 +431,59 @@ assert_build_left_nothing() {
 	assert_build_left_nothing
 }
 
-@test "image build: the built image saves and loads into podman with the same files and config" {
+@test "image build: the built image loads into podman with the files and config podman build makes of the same Dockerfile" {
 	command -v podman >/dev/null || skip "podman not installed"
 	echo hello >"$CTX/a.txt"
+	mkdir -p "$TEST_DIR/tarsrc/t"
+	echo intar >"$TEST_DIR/tarsrc/t/x.txt"
+	tar -C "$TEST_DIR/tarsrc" -czf "$CTX/arch.tar.gz" t
 	dockerfile <<-'EOF'
 		FROM busybox
-		COPY a.txt /app/a.txt
+		WORKDIR /app
+		COPY --chown=1234:1234 --chmod=640 a.txt /owned/
+		ADD arch.tar.gz /x/
 		RUN rm /bin/vi && echo run >/app/run.txt
-		CMD ["cat", "/app/a.txt"]
+		ENV E=1
+		USER 1234
+		CMD ["cat", "/owned/a.txt"]
 	EOF
-	build -0 --network none -t topod:1 "$CTX"
-	MR image save -o "$TEST_DIR/topod.tar" topod:1
+	build -0 --network none -t ours:1 "$CTX"
+	MR image save -o "$TEST_DIR/ours.tar" ours:1
+	# podman's own store in the test directory; vfs: no mounts to leave
 	local P=(podman --root "$TEST_DIR/podroot" --runroot "$TEST_DIR/podrun" --storage-driver vfs
 		--cgroup-manager cgroupfs --events-backend none)
 	on_teardown "rm -rf '$TEST_DIR/podroot' '$TEST_DIR/podrun'"
-	run "${P[@]}" load -i "$TEST_DIR/topod.tar"
+	run "${P[@]}" load -i "$TEST_DIR/ours.tar"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[ "$("${P[@]}" image inspect -f '{{json .Config.Cmd}} {{len .RootFS.Layers}}' topod:1)" = "[\"cat\",\"/app/a.txt\"] $(inspect topod:1 '{{len .RootFS.Layers}}')" ]
-	local dir
-	dir=$("${P[@]}" image mount topod:1)
-	[ "$(cat "$dir/app/a.txt" "$dir/app/run.txt")" = "$(printf 'hello\nrun')" ]
-	[ ! -e "$dir/bin/vi" ]
-	[ -e "$dir/bin/sh" ]
-	"${P[@]}" image unmount topod:1
+	"${P[@]}" load -q -i "${BATS_RUN_TMPDIR:-/tmp}/engine-busybox.tar"
+	# chroot isolation runs RUN without a runtime or cgroup; on the lab's
+	# host network (it needs none)
+	run in_lab "${P[@]}" build -q --isolation chroot --network host -t theirs:1 "$CTX"
+	echo "$output"
+	[ "$status" -eq 0 ]
+
+	local t='{{json .Config.Env}} {{json .Config.Cmd}} {{json .Config.Entrypoint}} {{.Config.WorkingDir}} {{.Config.User}}'
+	[ "$("${P[@]}" image inspect -f "$t" ours:1)" = "$("${P[@]}" image inspect -f "$t" theirs:1)" ]
+	[ "$("${P[@]}" image inspect -f "$t" ours:1)" = '["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","E=1"] ["cat","/owned/a.txt"] null /app 1234' ]
+	# the same files, types, modes, owners, sizes and link targets; podman's
+	# RUN also leaves its mount points (/etc/hosts, /etc/hostname,
+	# /etc/resolv.conf, /run) in the layer, which Docker's builder does not
+	local img dir
+	for img in ours theirs; do
+		dir=$("${P[@]}" image mount "$img:1")
+		(cd "$dir" && find . \( -type d -printf '%p d %m %U:%G\n' \) -o -printf '%p %y %m %U:%G %s %l\n') |
+			grep -Ev '^\./(etc/hosts|etc/hostname|etc/resolv\.conf|run) ' | sort >"$TEST_DIR/$img.files"
+		"${P[@]}" image unmount "$img:1" >/dev/null
+	done
+	diff "$TEST_DIR/theirs.files" "$TEST_DIR/ours.files"
+	grep -q '^\./owned/a\.txt f 640 1234:1234 6 $' "$TEST_DIR/ours.files"
+	grep -q '^\./x/t/x\.txt f ' "$TEST_DIR/ours.files"
+	! grep -q '^\./bin/vi ' "$TEST_DIR/ours.files"
+	grep -q '^\./app/run\.txt f ' "$TEST_DIR/ours.files"
+	# our RUN left no mount point behind
+	dir=$("${P[@]}" image mount ours:1)
+	[ ! -e "$dir/etc/hostname" ] && [ ! -e "$dir/etc/resolv.conf" ]
+	"${P[@]}" image unmount ours:1 >/dev/null
 	assert_build_left_nothing
 }
