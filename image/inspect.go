@@ -178,6 +178,15 @@ func (s *Store) History(img *Image) []HistoryEntry {
 // (its Parent chain) on the history rows that end them, as Docker shows
 // a local build's steps; rows is oldest first.
 func (s *Store) nameAncestors(img *Image, rows []HistoryEntry) {
+	layers := 0
+	for _, h := range img.Config.History {
+		if !h.EmptyLayer {
+			layers++
+		}
+	}
+	if layers != len(img.Config.RootFS.DiffIDs) {
+		return // rows and layers do not line up: a parent's row cannot be told
+	}
 	for id := img.Parent; id != ""; {
 		p, err := s.Get(id)
 		if err != nil {
