@@ -217,6 +217,16 @@ assert_build_left_nothing() {
 	[ "$output" = junk ]
 	build -1 --network none --target nosuch -t multi:x "$CTX"
 	assert_output_contains 'target stage' 'nosuch' 'could not be found'
+
+	# COPY --from a stored image; the Dockerfile from -f FILE and from -f -
+	printf '%s\n' 'FROM scratch' 'COPY --from=busybox /bin/busybox /bin/busybox' \
+		'CMD ["/bin/busybox", "echo", "from-image"]' >"$TEST_DIR/other.Dockerfile"
+	build -0 --network none -f "$TEST_DIR/other.Dockerfile" -t fromimg:1 "$CTX"
+	ctr -0 run --rm --network none fromimg:1
+	[ "$output" = from-image ]
+	run MR image build --network none -q -f - -t fromimg:2 "$CTX" <"$TEST_DIR/other.Dockerfile"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(inspect fromimg:1 '{{.Id}}')" ]
 	assert_build_left_nothing
 }
 
@@ -485,5 +495,57 @@ assert_build_left_nothing() {
 	dir=$("${P[@]}" image mount ours:1)
 	[ ! -e "$dir/etc/hostname" ] && [ ! -e "$dir/etc/resolv.conf" ]
 	"${P[@]}" image unmount ours:1 >/dev/null
+	assert_build_left_nothing
+}
+
+@test "image build: FROM pulls an image that is missing, uses the stored one after, and --pull asks the registry again" {
+	command -v docker-registry >/dev/null || skip "docker-registry not installed (scripts/install-deps.sh test)"
+	command -v skopeo >/dev/null || skip "skopeo not installed"
+	local reg="$BATS_TEST_DIRNAME/../tools/registry.sh" regdir="$TEST_DIR/registry"
+	mkdir -p "$regdir"
+	on_teardown "'$reg' stop '$regdir'"
+	# the registry listens on 127.0.0.1 of the lab's host, where the build runs
+	eval "$(in_lab "$reg" start "$regdir" 3>&-)"
+	in_lab "$reg" push "$regdir" "${BATS_RUN_TMPDIR:-/tmp}/engine-busybox.tar" base/bb:1 >/dev/null
+	dockerfile <<-EOF
+		FROM $REGISTRY/base/bb:1
+		RUN echo built >/built
+	EOF
+	build -0 --network none -t pulled:1 "$CTX"
+	ctr -0 run --rm --network none pulled:1 cat /built
+	[ "$output" = built ]
+	[ "$(inspect "$REGISTRY/base/bb:1" '{{.Id}}')" = "$(inspect busybox '{{.Id}}')" ]
+	# stored now: the registry is not asked again
+	"$reg" stop "$regdir"
+	build -0 --network none -t pulled:2 "$CTX"
+	assert_output_contains " ---> Using cache"
+	build -1 --network none --pull -t pulled:3 "$CTX"
+	assert_output_contains "step 1/2" "pulling $REGISTRY/base/bb:1"
+	assert_build_left_nothing
+}
+
+@test "image build: ADD extracts local tar archives (plain, gzip, bzip2, xz, zstd) and copies other files as they are" {
+	mkdir -p "$TEST_DIR/src/t"
+	echo intar >"$TEST_DIR/src/t/x.txt"
+	tar -C "$TEST_DIR/src" -cf "$CTX/plain.tar" t
+	local z
+	for z in gzip bzip2 xz zstd; do
+		command -v "$z" >/dev/null || skip "$z not installed"
+		"$z" -c "$CTX/plain.tar" >"$CTX/a.tar.$z"
+	done
+	echo not an archive >"$CTX/notes.tar"
+	gzip -c "$CTX/notes.tar" >"$CTX/notes.gz"
+	dockerfile <<-'EOF'
+		FROM busybox
+		ADD plain.tar /plain/
+		ADD a.tar.gzip /gz/
+		ADD a.tar.bzip2 /bz/
+		ADD a.tar.xz /xz/
+		ADD a.tar.zstd /zst/
+		ADD notes.tar notes.gz /files/
+	EOF
+	build -0 --network none -t added:1 "$CTX"
+	ctr -0 run --rm --network none added:1 sh -c 'cat /plain/t/x.txt /gz/t/x.txt /bz/t/x.txt /xz/t/x.txt /zst/t/x.txt /files/notes.tar; ls /files'
+	[ "$output" = "$(printf 'intar\nintar\nintar\nintar\nintar\nnot an archive\nnotes.gz\nnotes.tar')" ]
 	assert_build_left_nothing
 }
