@@ -549,3 +549,24 @@ assert_build_left_nothing() {
 	[ "$output" = "$(printf 'intar\nintar\nintar\nintar\nintar\nnot an archive\nnotes.gz\nnotes.tar')" ]
 	assert_build_left_nothing
 }
+
+@test "image build: COPY and WORKDIR follow the image's own symlinks (absolute ones too) inside the image, never out of it" {
+	echo f >"$CTX/f"
+	dockerfile <<-'EOF'
+		FROM busybox
+		RUN mkdir -p /run /var && ln -s /run /var/run && ln -s / /esc && ln -s /opt/new /dangling
+		COPY f /var/run/app/f
+		COPY f /esc/tmp/escaped
+		COPY f /dangling/
+		WORKDIR /var/run/work
+		CMD ["sh", "-c", "cat /run/app/f /tmp/escaped /opt/new/f; pwd"]
+	EOF
+	build -0 --network none -t links:1 "$CTX"
+	ctr -0 run --rm --network none links:1
+	[ "$output" = "$(printf 'f\nf\nf\n/run/work')" ]
+	[ ! -e /tmp/escaped ]
+	# container run -w through a link, as Docker's
+	ctr -0 run --rm --network none -w /var/run/other links:1 pwd
+	[ "$output" = /run/other ]
+	assert_build_left_nothing
+}
