@@ -101,7 +101,13 @@ assert_build_left_nothing() {
 	# ls hides the intermediate steps, -a shows them
 	MR image ls --format '{{.Repository}}:{{.Tag}}' | sort >"$TEST_DIR/ls"
 	[ "$(cat "$TEST_DIR/ls")" = "$(printf 'built:1\nbusybox:latest')" ]
-	[ "$(MR image ls -aq | wc -l)" -eq 18 ]
+	[ "$(MR image ls -aq | wc -l)" -eq 17 ]
+	# rm takes the intermediate steps only it needed, and their layers
+	run MR image rm built:1
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '^Deleted: ' <<<"$output")" -eq 16 ]
+	[ "$(MR image ls -aq)" = "$(inspect busybox '{{.Id}}' | cut -c8-19)" ]
+	[ "$(ls "$DATA/image/layers" | wc -l)" -eq "$(inspect busybox '{{len .RootFS.Layers}}')" ]
 	assert_build_left_nothing
 }
 
@@ -281,6 +287,7 @@ assert_build_left_nothing() {
 	EOF
 	local before
 	before=$(MR image ls -aq | sort)
+	[[ $before =~ ^[0-9a-f]{12}$ ]] || fail "image ls -aq: $before"
 	build -1 --network none -t failed:1 "$CTX"
 	assert_output_contains "doing" "step 4/5 (RUN echo doing; exit 3)" \
 		"The command '/bin/sh -c echo doing; exit 3' returned a non-zero code: 3"
@@ -318,6 +325,7 @@ assert_build_left_nothing() {
 	EOF
 	local before pid
 	before=$(MR image ls -aq | sort)
+	[[ $before =~ ^[0-9a-f]{12}$ ]] || fail "image ls -aq: $before"
 	# $MRX execs timeout, which passes the TERM on to myrunc
 	"$MRX" image build --network none -t stopped:1 "$CTX" >"$TEST_DIR/out" 2>&1 </dev/null &
 	pid=$!
