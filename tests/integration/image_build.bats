@@ -431,7 +431,7 @@ assert_build_left_nothing() {
 	assert_build_left_nothing
 }
 
-@test "image build: RUN on the default bridge network reaches the lab's other machine; --network none has only lo" {
+@test "image build: RUN on the default bridge network reaches the lab's other machine; none has only lo; host and a user network" {
 	dockerfile <<-EOF
 		FROM busybox
 		RUN wget -q -O /src $NETLAB_URL
@@ -446,6 +446,21 @@ assert_build_left_nothing() {
 	build -0 --network none -t net:2 "$CTX"
 	ctr -0 run --rm --network none net:2 cat /nets
 	[ "$output" = "lo " ]
+	# host: the lab host's own links; a user network: its subnet
+	build -0 --network host --no-cache -t net:3 "$CTX"
+	ctr -0 run --rm --network none net:3 cat /nets
+	[[ $output == *" $NETLAB_HOST_IF "* ]]
+	MR network create --subnet 10.77.9.0/24 buildnet >/dev/null
+	dockerfile <<-'EOF'
+		FROM busybox
+		RUN ip -4 -o addr show eth0 | awk '{print $4}' >/addr
+	EOF
+	build -0 --network buildnet -t net:4 "$CTX"
+	ctr -0 run --rm --network none net:4 cat /addr
+	[[ $output == 10.77.9.*/24 ]]
+	[ "$(MR network inspect -f '{{len .Containers}}' buildnet)" = 0 ]
+	build -1 --network nosuchnet --no-cache -t net:5 "$CTX"
+	assert_output_contains "nosuchnet"
 	assert_build_left_nothing
 }
 
