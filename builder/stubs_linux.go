@@ -2,7 +2,6 @@ package builder
 
 import (
 	"errors"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -67,10 +66,5 @@ func removeStubs(rootfs string, stubs []string) error {
 
 func emptyIn(root *os.Root, dir string) bool {
 	f, err := root.Open(dir)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	_, err = f.Readdirnames(1)
-	return errors.Is(err, io.EOF)
+	return err == nil && emptyDir(f)
 }
