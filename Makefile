@@ -5,6 +5,7 @@
 #   make bench      myrunc vs runc vs crun            (BENCH_N=, BENCH_ROUNDS=, BENCH_ALIVE=, ...)
 #   make bench-network  network attach+detach vs the CNI plugins, 100 in a row
 #   make bench-engine   container run -d -p / rm -f vs podman
+#   make bench-build    image build (no cache, all cached) vs podman build
 #   make bench-images   pull+unpack of a Debian image vs podman, skopeo+umoci, the gunzip floor
 #   make conformance  OCI runtime-tools validation suite, PASS/FAIL per test (OCI_FILTER=)
 # MYRUNC=PATH runs another binary instead of ./myrunc (and skips the build).
@@ -178,6 +179,13 @@ bench-network: $(BIN_DEP)
 bench-engine: $(BIN_DEP)
 	scripts/install-deps.sh bench
 	MYRUNC=$(MYRUNC_ABS) tests/bench/engine.sh
+
+# image build next to podman build: a 4-step Dockerfile with --no-cache and
+# again all cached (BENCH_BUILD_N=).
+.PHONY: bench-build
+bench-build: $(BIN_DEP)
+	scripts/install-deps.sh bench
+	MYRUNC=$(MYRUNC_ABS) tests/bench/build.sh
 
 # OCI_FILTER=REGEX picks tests by name. Exit 1 (some tests failed) is the
 # normal case; only a suite that did not run fails the target.

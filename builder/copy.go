@@ -86,7 +86,7 @@ func (b *builder) copyChange(st *stage, a copyArgs) (change, error) {
 		return fail(err)
 	}
 	return change{
-		createdBy: nop(&st.cfg, fmt.Sprintf("%s %s%s:%s in %s ", a.name, copyFlags(a), kind, sum, p.dest)),
+		createdBy: nopCopy(&st.cfg, fmt.Sprintf("%s %s%s:%s in %s ", a.name, copyFlags(a), kind, sum, p.dest)),
 		layer:     p.apply,
 		release:   func() { p.root.Close(); release() },
 	}, nil

@@ -20,6 +20,7 @@ import (
 
 	"myrunc/engine"
 	"myrunc/image/unpack"
+	"myrunc/internal/inscope"
 )
 
 // copier writes into a step's root filesystem, never outside it (every
@@ -55,7 +56,11 @@ func (p *copyPlan) apply(rootfs string) error {
 		}
 		c.uid, c.gid = int(u.UID), int(u.GID)
 	}
-	dest := rel(p.dest)
+	resolved, err := inscope.Resolve(rootfs, p.dest)
+	if err != nil {
+		return err
+	}
+	dest := rel(resolved)
 	for _, e := range p.entries {
 		if err := p.applyEntry(c, e, dest); err != nil {
 			return err
@@ -324,9 +329,13 @@ func xzReader(r io.Reader) (io.Reader, func(), error) {
 	return out, func() { out.Close(); cmd.Wait() }, nil
 }
 
-// mkdirInRoot makes dir (an absolute image path) inside rootfs, owned by
-// uid:gid where it is made.
+// mkdirInRoot makes dir (an absolute image path, its links followed in
+// the image) inside rootfs, owned by uid:gid where it is made.
 func mkdirInRoot(rootfs, dir string, uid, gid int) error {
+	dir, err := inscope.Resolve(rootfs, dir)
+	if err != nil {
+		return err
+	}
 	dst, err := os.OpenRoot(rootfs)
 	if err != nil {
 		return err
