@@ -329,7 +329,8 @@ assert_build_left_nothing() {
 	# $MRX execs timeout, which passes the TERM on to myrunc
 	"$MRX" image build --network none -t stopped:1 "$CTX" >"$TEST_DIR/out" 2>&1 </dev/null &
 	pid=$!
-	retry 20 grep -q started "$TEST_DIR/out" || fail "the RUN did not start: $(cat "$TEST_DIR/out")"
+	# the RUN's own line, not the Step line that names it
+	retry 20 grep -qx started "$TEST_DIR/out" || fail "the RUN did not start: $(cat "$TEST_DIR/out")"
 	kill -TERM "$pid"
 	local rc=0
 	wait "$pid" || rc=$?
