@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"myrunc/libcontainer"
+	"myrunc/libcontainer/cgroups"
 	"myrunc/libcontainer/console"
 	"myrunc/libcontainer/user"
 	"myrunc/spec"
@@ -34,6 +35,9 @@ var execCommand = &cli.Command{
 		&cli.StringSliceFlag{Name: "cap", Aliases: []string{"c"}, Usage: "add a capability (CAP_NAME)"},
 		&cli.BoolFlag{Name: "no-new-privs", Usage: "set no_new_privs for the process"},
 		&cli.IntFlag{Name: "preserve-fds", Usage: "pass N extra fds (from 3) to the process"},
+		&cli.BoolFlag{Name: "ignore-paused", Usage: "exec into a paused container too (the process starts once it is resumed)"},
+		&cli.StringSliceFlag{Name: "cgroup", Usage: "run in an existing sub-cgroup of the container: PATH, or CONTROLLER[,CONTROLLER]:PATH (v1); repeatable"},
+		&cli.StringFlag{Name: "pidfd-socket", Usage: "unix socket to receive a pidfd of the process"},
 		&cli.StringFlag{Name: "apparmor", Usage: "AppArmor profile (myrunc applies none: an error if set)"},
 		&cli.StringFlag{Name: "process-label", Usage: "SELinux label (myrunc applies none: an error if set)"},
 	},
@@ -58,9 +62,14 @@ var execCommand = &cli.Command{
 				return os.NewSyscallError("prctl(PR_SET_CHILD_SUBREAPER)", err)
 			}
 		}
+		subs, err := cgroups.ParseSub(c.StringSlice("cgroup"))
+		if err != nil {
+			return fmt.Errorf("exec %w", err)
+		}
 		proc, err := ct.Exec(&libcontainer.ExecOpts{Process: p, PidFile: c.String("pid-file"),
 			PreserveFds: c.Int("preserve-fds"), ConsoleSocket: c.String("console-socket"),
-			AttachConsole: !c.Bool("detach"), User: namedUser(c.String("user"))})
+			AttachConsole: !c.Bool("detach"), User: namedUser(c.String("user")),
+			SubCgroups: subs, IgnorePaused: c.Bool("ignore-paused"), PidfdSocket: c.String("pidfd-socket")})
 		if err != nil {
 			return err
 		}
@@ -162,10 +171,11 @@ func applyExecFlags(c *cli.Context, p *specs.Process) error {
 			if !strings.HasPrefix(name, "CAP_") {
 				name = "CAP_" + name
 			}
+			// as runc adds them: not inheritable, so nothing the process
+			// execs keeps them through a file's inheritable set
 			pc.Bounding = append(pc.Bounding, name)
 			pc.Effective = append(pc.Effective, name)
 			pc.Permitted = append(pc.Permitted, name)
-			pc.Inheritable = append(pc.Inheritable, name)
 		}
 	}
 	if c.Bool("no-new-privs") {

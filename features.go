@@ -50,7 +50,7 @@ var mountOptions = []string{
 	// recursive attributes (mount_setattr with AT_RECURSIVE)
 	"rro", "rrw", "rnosuid", "rsuid", "rnodev", "rdev", "rnoexec", "rexec",
 	"rnodiratime", "rdiratime", "rnosymfollow", "rsymfollow",
-	"rrelatime", "rnoatime", "rstrictatime",
+	"rrelatime", "rnoatime", "rstrictatime", "ratime", "rnorelatime", "rnostrictatime",
 	// tmpfs on a directory, filled with the image's contents
 	"tmpcopyup",
 	// idmapped bind mounts (mount_setattr MOUNT_ATTR_IDMAP)
@@ -121,6 +121,12 @@ func runtimeFeatures() *features.Features {
 			// idmapped bind mounts: mounts[].uidMappings/gidMappings, idmap, ridmap
 			MountExtensions: &features.MountExtensions{IDMap: &features.IDMap{Enabled: yes()}},
 			NetDevices:      &features.NetDevices{Enabled: no()},
+			// set_mempolicy(2) modes and flags the init applies
+			MemoryPolicy: &features.MemoryPolicy{
+				Modes: []string{"MPOL_DEFAULT", "MPOL_BIND", "MPOL_INTERLEAVE", "MPOL_WEIGHTED_INTERLEAVE",
+					"MPOL_PREFERRED", "MPOL_PREFERRED_MANY", "MPOL_LOCAL"},
+				Flags: []string{"MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES", "MPOL_F_STATIC_NODES"},
+			},
 		},
 		Annotations: map[string]string{
 			annotCheckpoint: "false",
@@ -132,8 +138,9 @@ func runtimeFeatures() *features.Features {
 
 // seccompFeatures: what libcontainer/seccomp compiles and loads.
 func seccompFeatures() *features.Seccomp {
-	acts, ops, archs, flags := seccomp.Supported()
+	acts, ops, archs := seccomp.Supported()
+	known, supported := seccomp.SupportedFlags()
 	enabled := true
 	return &features.Seccomp{Enabled: &enabled, Actions: acts, Operators: ops, Archs: archs,
-		KnownFlags: flags, SupportedFlags: flags}
+		KnownFlags: known, SupportedFlags: supported}
 }

@@ -36,5 +36,11 @@ var killCommand = &cli.Command{
 	},
 }
 
-// parseSignal takes 9, KILL, SIGKILL (any case).
-func parseSignal(s string) (unix.Signal, error) { return signals.Parse(s) }
+// parseSignal takes 9, KILL, SIGKILL (any case), and 0, which only asks
+// whether the process is there (as kill(1) and runc take it).
+func parseSignal(s string) (unix.Signal, error) {
+	if s == "0" {
+		return 0, nil
+	}
+	return signals.Parse(s)
+}

@@ -24,6 +24,13 @@ var listCommand = &cli.Command{
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only ids"},
 	},
 	Action: func(c *cli.Context) error {
+		// an explicit --root that does not exist is a mistake worth
+		// saying; the default one just has no containers yet
+		if root := c.String("root"); c.IsSet("root") {
+			if _, err := os.Stat(root); err != nil {
+				return fmt.Errorf("list: --root %w", err)
+			}
+		}
 		if c.Bool("quiet") {
 			// the names suffice: no container's state is read
 			ids, err := libcontainer.ListIDs(c.String("root"))

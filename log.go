@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"myrunc/internal/trace"
 	"myrunc/spec"
 )
 
@@ -42,6 +43,13 @@ func setupLogging(c *cli.Context) error {
 		return fmt.Errorf("--log-format: %q is not text or json", c.String("log-format"))
 	}
 	slog.SetDefault(slog.New(h))
+	if c.Bool("debug") {
+		// the steps --trace times, as they happen
+		trace.SetDebug(func(step string) { slog.Debug(step) })
+		if c.Args().Present() {
+			slog.Debug("command", "args", c.Args().Slice())
+		}
+	}
 	spec.Warnf = func(format string, args ...any) { slog.Warn(fmt.Sprintf(format, args...)) }
 	return nil
 }

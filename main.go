@@ -42,7 +42,7 @@ func main() {
 	}
 	setupEngine()
 	app := newApp()
-	err := app.Run(os.Args)
+	err := app.Run(reorderArgs(app, os.Args))
 	trace.Mark("end")
 	trace.Print(os.Stderr)
 	if err != nil {
@@ -73,7 +73,7 @@ func newApp() *cli.App {
 		Commands: append([]*cli.Command{
 			specCommand, createCommand, startCommand, runCommand, stateCommand,
 			listCommand, killCommand, deleteCommand, execCommand, psCommand, pauseCommand, resumeCommand,
-			updateCommand, eventsCommand, featuresCommand,
+			updateCommand, eventsCommand, featuresCommand, checkpointCommand, restoreCommand,
 		}, engineCommands()...),
 		ExitErrHandler: func(*cli.Context, error) {},
 		// errors are printed once, by reportError

@@ -35,6 +35,7 @@ var createFlags = []cli.Flag{
 	&cli.BoolFlag{Name: "no-pivot", Usage: "use MS_MOVE and chroot instead of pivot_root"},
 	&cli.BoolFlag{Name: "no-new-keyring", Usage: "keep the caller's session keyring"},
 	&cli.IntFlag{Name: "preserve-fds", Usage: "pass N extra fds (from 3) to the container"},
+	&cli.StringFlag{Name: "pidfd-socket", Usage: "unix socket to receive a pidfd of the container's init"},
 }
 
 // createContainer is the shared part of create and run.
@@ -65,5 +66,6 @@ func createContainer(c *cli.Context, attachConsole bool) (*libcontainer.Containe
 		// a foreground run attaches our own terminal when there is no socket
 		ConsoleSocket: c.String("console-socket"),
 		AttachConsole: attachConsole,
+		PidfdSocket:   c.String("pidfd-socket"),
 	})
 }

@@ -38,6 +38,8 @@ type CreateOpts struct {
 	// (Container.Console) to attach its own terminal.
 	ConsoleSocket string
 	AttachConsole bool
+	// PidfdSocket receives a pidfd of the container's init (sendPidfd).
+	PidfdSocket string
 }
 
 // Create makes container id under root: its state directory, cgroup and
@@ -67,6 +69,11 @@ func Create(root, id string, o *CreateOpts) (_ *Container, err error) {
 	trace.Mark("saved state")
 	if o.PidFile != "" {
 		if err := writePidFile(o.PidFile, st.Pid); err != nil {
+			return nil, err
+		}
+	}
+	if o.PidfdSocket != "" {
+		if err := sendPidfd(o.PidfdSocket, st.Pid); err != nil {
 			return nil, err
 		}
 	}
@@ -110,6 +117,9 @@ func (c *Container) prepare(o *CreateOpts) (_ *prepared, err error) {
 	if s.Linux == nil {
 		s.Linux = &specs.Linux{}
 	}
+	if err := refuseUnsupported(s); err != nil {
+		return nil, err
+	}
 	ns, err := planNamespaces(s)
 	if err != nil {
 		return nil, err
@@ -130,7 +140,8 @@ func (c *Container) prepare(o *CreateOpts) (_ *prepared, err error) {
 		return nil, err
 	}
 	pr.plan, err = rootfs.MakePlan(rootfs.Input{Spec: s, Bundle: o.Bundle, InUserNS: ns.inUserNS,
-		Cgroups: toRootfsDirs(pr.dirs), HasKcore: exists("/proc/kcore")})
+		Cgroups: toRootfsDirs(pr.dirs), HasKcore: exists("/proc/kcore"),
+		Privileged: os.Geteuid() == 0})
 	if err != nil {
 		return nil, err
 	}
@@ -168,6 +179,9 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 		return nil, nil, err
 	}
 	rb.init = p
+	if !ns.ownMount {
+		rb.hostRootfs = s.Root.Path
+	}
 	trace.Mark("spawned init")
 	pid := p.pid
 	_, start, err := procStat(pid)
@@ -185,7 +199,7 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 		Owner: rec.Owner, GateInode: gateInode(p.gate)}
 	cfg := &handshake.Config{ID: c.id, Bundle: o.Bundle, Spec: initSpec(s), Pid: pid, NoPivot: o.NoPivot,
 		NoNewKeyring: o.NoNewKeyring, PreserveFds: o.PreserveFds, UnshareCgroupNs: ns.unshareCgroup,
-		InUserNS: ns.inUserNS, Plan: plan, MountFiles: mountFiles, ConsoleFd: p.consoleFd, Seccomp: filter}
+		InUserNS: ns.inUserNS, Plan: plan, MountFiles: mountFiles, ConsoleFd: p.consoleFd, ExeFd: p.exeFd, Seccomp: filter}
 	mgr, err := c.handshake(p, cg, cfg, o, rec)
 	if err != nil {
 		return nil, nil, err
@@ -262,7 +276,7 @@ func (c *Container) drive(sock *handshake.Parent, cfg *handshake.Config, o *Crea
 	for {
 		msg, err := sock.Next()
 		if err != nil {
-			return err
+			return agentStalled(err, o.Spec)
 		}
 		switch m := msg.(type) {
 		case *handshake.HooksRequest:
@@ -279,7 +293,7 @@ func (c *Container) drive(sock *handshake.Parent, cfg *handshake.Config, o *Crea
 				return err
 			}
 		case *handshake.SeccompFd:
-			if err := sendListener(o.Spec, cfg.Pid, *state, m.File); err != nil {
+			if err := handOverListener(sock, o.Spec, cfg.Pid, *state, m.File); err != nil {
 				return err
 			}
 		case *handshake.Ready:
@@ -358,6 +372,9 @@ type rollback struct {
 	dir    string // "" until the state directory is made
 	init   *initProcess
 	cgroup *pendingCgroup
+	// hostRootfs: the container has no mount namespace of its own; its
+	// mounts under this rootfs are on the host
+	hostRootfs string
 }
 
 func (r *rollback) run() {
@@ -372,6 +389,10 @@ func (r *rollback) run() {
 			// still be dying in the cgroup
 			destroyCgroup(m)
 		}
+	}
+	if r.hostRootfs != "" {
+		// an init in our mount namespace made its mounts on the host
+		unmountUnder(r.hostRootfs)
 	}
 	if r.dir != "" {
 		os.RemoveAll(r.dir)

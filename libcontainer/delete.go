@@ -66,19 +66,20 @@ func (c *Container) Delete(force bool) error {
 // killAll SIGKILLs every process of the container and waits until the
 // init is gone. A frozen cgroup is thawed so the kill can land.
 func (c *Container) killAll(m cgroups.Manager) error {
-	if c.frozen() {
-		m.Freeze(false)
-	}
+	// frozen while they are signalled, none forks one that is missed
+	// (without a pid namespace, the init's death takes no one with it)
+	_ = m.Freeze(true)
 	if c.pidAlive() != 0 {
 		signalProcess(c.state.Pid, unix.SIGKILL)
 	}
-	// without a pid namespace, other processes outlive the init
 	pids, err := m.Pids()
-	if err != nil {
-		return err
-	}
 	for _, pid := range pids {
 		signalProcess(pid, unix.SIGKILL)
+	}
+	// a frozen process dies of SIGKILL only once thawed
+	m.Freeze(false)
+	if err != nil {
+		return err
 	}
 	if c.initCmd != nil {
 		c.initCmd.Wait()

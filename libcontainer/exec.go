@@ -2,6 +2,7 @@ package libcontainer
 
 import (
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
+	"myrunc/internal/cpulist"
 	"myrunc/internal/fastjson"
 	"myrunc/internal/trace"
 	"myrunc/libcontainer/cgroups"
@@ -31,6 +33,14 @@ type ExecOpts struct {
 	// User is a user[:group] with names, looked up inside the container
 	// (Process.User holds numeric ids).
 	User string
+	// SubCgroups puts the process in sub-cgroups of the container's
+	// (cgroups.ParseSub); nil: the container's own.
+	SubCgroups map[string]string
+	// IgnorePaused: exec into a paused container too; the process waits,
+	// frozen, until it is resumed (and so does Exec).
+	IgnorePaused bool
+	// PidfdSocket receives a pidfd of the process (see sendPidfd).
+	PidfdSocket string
 }
 
 // Process is a process Exec started; the caller is its parent.
@@ -74,7 +84,11 @@ func (c *Container) Exec(o *ExecOpts) (*Process, error) {
 		return nil, err
 	}
 	defer c.Unlock()
-	if st := c.Status(); !st.allows("exec") {
+	switch st := c.Status(); {
+	case st == Paused && !o.IgnorePaused:
+		return nil, fmt.Errorf("cannot exec in a paused container (use --ignore-paused to override): %w", ErrWrongState)
+	case st == Paused:
+	case !st.allows("exec"):
 		return nil, &stateError{"exec", c.id, st}
 	}
 	s, err := c.Config()
@@ -101,8 +115,16 @@ func (c *Container) Exec(o *ExecOpts) (*Process, error) {
 	if recv != nil {
 		defer recv.Close()
 	}
+	// a --process without one takes the container's (as runc does)
+	if o.Process.ExecCPUAffinity == nil && s.Process != nil {
+		o.Process.ExecCPUAffinity = s.Process.ExecCPUAffinity
+	}
+	initial, err := initialCPUs(o.Process)
+	if err != nil {
+		return nil, err
+	}
 	p, err := spawn(spawnArgs{stdin: o.Stdin, stdout: o.Stdout, stderr: o.Stderr,
-		preserveFds: o.PreserveFds, ns: ns, console: send, slimRoot: c.root})
+		preserveFds: o.PreserveFds, ns: ns, console: send, initialCPUs: initial, slimRoot: c.root})
 	if err != nil {
 		return nil, err
 	}
@@ -112,11 +134,18 @@ func (c *Container) Exec(o *ExecOpts) (*Process, error) {
 		p.sock.Close()
 		return nil, err
 	}
+	trace.Mark("exec'd the process")
 	p.sock.Close()
 	p.gate.Close()
 	proc := &Process{Pid: p.pid, cmd: p.cmd, forked: p.forked}
 	if recv != nil {
 		if proc.Console, err = console.Receive(recv); err != nil {
+			p.kill()
+			return nil, err
+		}
+	}
+	if o.PidfdSocket != "" {
+		if err := sendPidfd(o.PidfdSocket, p.pid); err != nil {
 			p.kill()
 			return nil, err
 		}
@@ -134,7 +163,7 @@ func (c *Container) startExec(p *initProcess, s *specs.Spec, filter *seccomp.Pro
 	es.Process = o.Process
 	es.Hooks = nil // exec runs no hooks
 	cfg := &handshake.Config{ID: c.id, Bundle: c.state.Bundle, Spec: es, Pid: p.pid, Exec: true,
-		PreserveFds: o.PreserveFds, InUserNS: hasNS(s, specs.UserNamespace), ConsoleFd: p.consoleFd,
+		PreserveFds: o.PreserveFds, InUserNS: hasNS(s, specs.UserNamespace), ConsoleFd: p.consoleFd, ExeFd: p.exeFd,
 		Seccomp: filter, ExecUser: o.User}
 	if !hasNS(s, specs.MountNamespace) {
 		// the init shares our mount namespace, chrooted into its rootfs
@@ -145,7 +174,7 @@ func (c *Container) startExec(p *initProcess, s *specs.Spec, filter *seccomp.Pro
 	}
 	m, err := cgroups.Load(c.state.CgroupPath)
 	if err == nil {
-		err = m.Apply(p.pid)
+		err = cgroups.ApplySub(m, p.pid, o.SubCgroups)
 	}
 	if err != nil {
 		return fmt.Errorf("exec: join the container's cgroup: %w", err)
@@ -154,6 +183,10 @@ func (c *Container) startExec(p *initProcess, s *specs.Spec, filter *seccomp.Pro
 	if err := p.sock.CgroupReady(); err != nil {
 		return err
 	}
+	// The process is in the container now, and the lock is not needed
+	// while it sets itself up: in a paused container (--ignore-paused)
+	// it waits, frozen, for a `resume` that must be able to take it.
+	c.Unlock()
 	stopGuard := guardThreadKill(p.pid, s)
 	err = c.driveExec(p, s)
 	if stopGuard() {
@@ -166,18 +199,21 @@ func (c *Container) driveExec(p *initProcess, s *specs.Spec) error {
 	for {
 		msg, err := p.sock.Next()
 		if err != nil {
-			return err
+			return agentStalled(err, s)
 		}
 		switch m := msg.(type) {
 		case *handshake.SeccompFd:
 			st := specs.State{Version: specs.Version, ID: c.id, Status: specs.StateRunning,
 				Pid: c.state.Pid, Bundle: c.state.Bundle, Annotations: s.Annotations}
-			if err := sendListener(s, p.pid, st, m.File); err != nil {
+			if err := handOverListener(p.sock, s, p.pid, st, m.File); err != nil {
 				return err
 			}
 		case *handshake.Ready:
+			for _, w := range m.Warnings {
+				slog.Warn(w, "container", c.id)
+			}
 			trace.Add("exec: ", m.Steps)
-			return p.sock.WaitExec()
+			return agentStalled(p.sock.WaitExec(), s)
 		}
 	}
 }
@@ -247,4 +283,20 @@ func planExecNamespaces(s *specs.Spec, pid int, start uint64) (*nsPlan, error) {
 func sameNS(a, b string) bool {
 	var sa, sb unix.Stat_t
 	return unix.Stat(a, &sa) == nil && unix.Stat(b, &sb) == nil && sa.Ino == sb.Ino && sa.Dev == sb.Dev
+}
+
+// initialCPUs is process.execCPUAffinity.initial as a CPU set (nil: none).
+func initialCPUs(p *specs.Process) (*unix.CPUSet, error) {
+	if p.ExecCPUAffinity == nil || p.ExecCPUAffinity.Initial == "" {
+		return nil, nil
+	}
+	cpus, err := cpulist.Parse(p.ExecCPUAffinity.Initial)
+	if err != nil {
+		return nil, fmt.Errorf("process.execCPUAffinity.initial: %w", err)
+	}
+	set := &unix.CPUSet{}
+	for _, c := range cpus {
+		set.Set(c)
+	}
+	return set, nil
 }

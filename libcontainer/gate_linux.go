@@ -98,8 +98,12 @@ func (c *Container) openGate() error {
 	if err != nil && !errors.Is(err, unix.ECONNRESET) {
 		return fmt.Errorf("start container %q: %w", c.id, err)
 	}
-	if len(msg) > 0 {
-		return fmt.Errorf("start container %q: %s", c.id, msg)
+	if len(msg) == 0 {
+		return nil
 	}
-	return nil
+	// the init's failure, as the init worded it
+	if ie, err := handshake.ReadError(msg); err == nil {
+		return ie
+	}
+	return fmt.Errorf("start container %q: %s", c.id, msg)
 }

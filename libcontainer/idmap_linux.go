@@ -35,6 +35,15 @@ func idmappedMounts(plan *rootfs.Plan, initPid int) (files []*os.File, err error
 		if op.IDMap == nil {
 			continue
 		}
+		if op.IDMap.CloneOnly {
+			tree, err := cloneTree(op)
+			if err != nil {
+				return files, fmt.Errorf("bind mount of %s on %s: %w", op.Source, op.Target, err)
+			}
+			op.IDMap.File = len(files)
+			files = append(files, tree)
+			continue
+		}
 		ns, err := nss.get(op.IDMap, initPid)
 		if err != nil {
 			return files, fmt.Errorf("idmapped mount of %s on %s: %w", op.Source, op.Target, err)
@@ -49,10 +58,9 @@ func idmappedMounts(plan *rootfs.Plan, initPid int) (files []*os.File, err error
 	return files, nil
 }
 
-// idmappedTree clones op.Source (with its submounts for an rbind) and
-// applies the mapping of the user namespace ns to the clone (to its
-// submounts too for ridmap).
-func idmappedTree(op *rootfs.Op, ns *os.File) (*os.File, error) {
+// cloneTree clones op.Source, with its submounts for an rbind, as a
+// detached mount the init attaches.
+func cloneTree(op *rootfs.Op) (*os.File, error) {
 	flags := unix.OPEN_TREE_CLONE | unix.OPEN_TREE_CLOEXEC
 	if op.Flags&unix.MS_REC != 0 {
 		flags |= unix.AT_RECURSIVE
@@ -61,7 +69,18 @@ func idmappedTree(op *rootfs.Op, ns *os.File) (*os.File, error) {
 	if err != nil {
 		return nil, explainIDMapErr("open_tree", err, "", false)
 	}
-	tree := os.NewFile(uintptr(fd), "idmapped:"+op.Source)
+	return os.NewFile(uintptr(fd), "clone:"+op.Source), nil
+}
+
+// idmappedTree clones op.Source (with its submounts for an rbind) and
+// applies the mapping of the user namespace ns to the clone (to its
+// submounts too for ridmap).
+func idmappedTree(op *rootfs.Op, ns *os.File) (*os.File, error) {
+	tree, err := cloneTree(op)
+	if err != nil {
+		return nil, err
+	}
+	fd := int(tree.Fd())
 	attr := &unix.MountAttr{Attr_set: unix.MOUNT_ATTR_IDMAP, Userns_fd: uint64(ns.Fd())}
 	at := unix.AT_EMPTY_PATH
 	if op.IDMap.Recursive {

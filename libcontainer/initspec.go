@@ -22,6 +22,10 @@ func initSpec(s *specs.Spec) *specs.Spec {
 			Namespaces:  l.Namespaces,
 			Sysctl:      l.Sysctl,
 			TimeOffsets: l.TimeOffsets,
+			Personality: l.Personality,
+			// Prepare: the propagation "/" gets before the mounts
+			RootfsPropagation: l.RootfsPropagation,
+			MemoryPolicy:      l.MemoryPolicy,
 		}
 	}
 	return out

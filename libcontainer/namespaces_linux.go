@@ -153,16 +153,23 @@ func (p *nsPlan) close() {
 	}
 }
 
-// startIn runs start on a thread that first joins p's namespaces, so the
-// child it forks is born in them. The thread is never unlocked: its
-// namespaces changed for good, so the Go runtime ends it afterwards.
-func (p *nsPlan) startIn(start func() error) error {
-	if len(p.threadJoins) == 0 {
+// startIn runs start on a thread that first joins p's namespaces (and
+// takes the CPU affinity cpus, if given), so the child it forks is born in
+// them. The thread is never unlocked: it changed for good, so the Go
+// runtime ends it afterwards.
+func (p *nsPlan) startIn(start func() error, cpus *unix.CPUSet) error {
+	if len(p.threadJoins) == 0 && cpus == nil {
 		return start()
 	}
 	errc := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread()
+		if cpus != nil {
+			if err := unix.SchedSetaffinity(0, cpus); err != nil {
+				errc <- fmt.Errorf("process.execCPUAffinity.initial: sched_setaffinity: %w", err)
+				return
+			}
+		}
 		for _, j := range p.threadJoins {
 			if err := unix.Setns(int(j.f.Fd()), j.flag); err != nil {
 				errc <- fmt.Errorf("join %s namespace %s: %w", j.typ, j.f.Name(), err)

@@ -2,6 +2,8 @@ package libcontainer
 
 import (
 	"errors"
+	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
@@ -9,6 +11,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
+	"myrunc/libcontainer/handshake"
 	"myrunc/libcontainer/seccomp"
 )
 
@@ -23,6 +26,11 @@ func seccompFor(root string, s *specs.Spec) (*seccomp.Program, error) {
 	if err != nil {
 		return nil, err
 	}
+	flags := p.Flags
+	if p.Notify {
+		flags |= unix.SECCOMP_FILTER_FLAG_NEW_LISTENER
+	}
+	slog.Debug(fmt.Sprintf("seccomp filter flags: %d", flags))
 	// spec.Validate says so first; a saved config read by exec did not
 	// necessarily go through it
 	if p.Notify && sc.ListenerPath == "" {
@@ -40,6 +48,29 @@ func sendListener(s *specs.Spec, pid int, st specs.State, listener *os.File) err
 	}
 	sc := s.Linux.Seccomp
 	return seccomp.SendListener(sc.ListenerPath, seccomp.ProcessState(sc, pid, st), listener)
+}
+
+// agentDeadline bounds the wait for a process whose seccomp listener went
+// to the agent: what it does until Ready (or until execve, for exec) is
+// quick, unless a notified syscall waits for an agent that never answers.
+const agentDeadline = 10 * time.Second
+
+// handOverListener sends the listener the init sent us on to the agent,
+// and from then on bounds the wait for the init's next message.
+func handOverListener(sock *handshake.Parent, s *specs.Spec, pid int, st specs.State, listener *os.File) error {
+	if err := sendListener(s, pid, st, listener); err != nil {
+		return err
+	}
+	return sock.SetRecvTimeout(agentDeadline)
+}
+
+// agentStalled says why a wait bounded by handOverListener ran out.
+func agentStalled(err error, s *specs.Spec) error {
+	if !errors.Is(err, unix.EAGAIN) || s.Linux == nil || s.Linux.Seccomp == nil {
+		return err
+	}
+	return fmt.Errorf("the container's process made no progress for %s after its seccomp listener went to the agent at %s: "+
+		"the agent does not answer its notifications", agentDeadline, s.Linux.Seccomp.ListenerPath)
 }
 
 // errKilledByFilter replaces "exited before it was ready" when the watch

@@ -27,6 +27,8 @@ type initProcess struct {
 	gate   *os.File // the start gate's listening socket
 	// consoleFd is the console socket's fd number in the init (0: none)
 	consoleFd int
+	// exeFd is the init binary's fd number in the init (0: none)
+	exeFd int
 }
 
 // spawnArgs is what differs between the init of create and of exec.
@@ -45,6 +47,9 @@ type spawnArgs struct {
 	// slimRoot is the state root where the slim inits are kept; "" runs
 	// our own binary
 	slimRoot string
+	// initialCPUs: the init starts on these CPUs (exec's
+	// execCPUAffinity.initial), until it is in the container's cgroup
+	initialCPUs *unix.CPUSet
 }
 
 // spawn starts `myrunc init` in its namespaces. It waits there for its
@@ -67,8 +72,12 @@ func spawn(a spawnArgs) (*initProcess, error) {
 		Path: "/proc/self/exe",
 		Args: []string{"myrunc", "init"},
 		// One P and no GC: the init allocates little and runs a few ms;
-		// fewer threads also make its final execve cheaper.
-		Env: []string{"GOMAXPROCS=1", "GOGC=off"},
+		// fewer threads also make its final execve cheaper. No signal
+		// preemption: loading a seccomp notify filter and handing its
+		// listener over must follow each other with no syscall between
+		// (seccomp.LoadAndSend). No cgroup-aware GOMAXPROCS: it would
+		// keep the cgroup's cpu files open in the init.
+		Env: []string{"GOMAXPROCS=1", "GOGC=off", "GODEBUG=asyncpreemptoff=1,containermaxprocs=0"},
 	}
 	if k := trace.KillAt(); strings.HasPrefix(k, trace.InitFaultPrefix) {
 		cmd.Env = append(cmd.Env, trace.FaultEnv+"="+k)
@@ -107,9 +116,11 @@ func spawn(a spawnArgs) (*initProcess, error) {
 		}
 		defer pidPipe.Close()
 	}
+	exeFd := 0
 	if exe := initExe(a.slimRoot, ns.viaNsenter); exe != nil {
 		defer exe.Close()
-		cmd.Path = "/proc/self/fd/" + strconv.Itoa(3+len(cmd.ExtraFiles))
+		exeFd = 3 + len(cmd.ExtraFiles)
+		cmd.Path = "/proc/self/fd/" + strconv.Itoa(exeFd)
 		cmd.ExtraFiles = append(cmd.ExtraFiles, exe)
 	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: ns.cloneFlags}
@@ -122,7 +133,14 @@ func spawn(a spawnArgs) (*initProcess, error) {
 		// the init keeps its capabilities across execve there
 		cmd.SysProcAttr.Credential = &syscall.Credential{Uid: 0, Gid: 0, NoSetGroups: os.Geteuid() != 0}
 	}
-	if err := ns.startIn(cmd.Start); err != nil {
+	// descriptors our caller left open without close-on-exec are not the
+	// container's: only what ExtraFiles names reaches the init
+	if err := unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil && err != unix.ENOSYS {
+		sock.Close()
+		gate.Close()
+		return nil, os.NewSyscallError("close_range", err)
+	}
+	if err := ns.startIn(cmd.Start, a.initialCPUs); err != nil {
 		sock.Close()
 		gate.Close()
 		return nil, &os.PathError{Op: "start container init", Path: cmd.Path, Err: err}
@@ -131,7 +149,7 @@ func spawn(a spawnArgs) (*initProcess, error) {
 		ns.pidPipeW.Close()
 		ns.pidPipeW = nil
 	}
-	p := &initProcess{cmd: cmd, sock: sock, gate: gate, pid: cmd.Process.Pid, consoleFd: consoleFd}
+	p := &initProcess{cmd: cmd, sock: sock, gate: gate, pid: cmd.Process.Pid, consoleFd: consoleFd, exeFd: exeFd}
 	if ns.maps != nil {
 		if err := ns.maps.write(p.pid, a.uidMaps, a.gidMaps); err != nil {
 			p.kill()

@@ -30,7 +30,6 @@ func Default() *specs.Spec {
 				Bounding:  slices.Clone(caps),
 				Effective: slices.Clone(caps),
 				Permitted: slices.Clone(caps),
-				Ambient:   slices.Clone(caps),
 			},
 			Rlimits:         []specs.POSIXRlimit{{Type: "RLIMIT_NOFILE", Hard: 1024, Soft: 1024}},
 			NoNewPrivileges: true,

@@ -76,8 +76,10 @@ func checkRlimits(rl []specs.POSIXRlimit) error {
 	return nil
 }
 
-// checkCapabilities requires every name in every set to be a Linux
-// capability.
+// checkCapabilities requires every name in every set to look like a
+// Linux capability. A well-formed name this table does not know passes:
+// newer profiles name capabilities older kernels lack, and the init
+// leaves such ones out with a warning, as runc does.
 func checkCapabilities(c *specs.LinuxCapabilities) error {
 	if c == nil {
 		return nil
@@ -92,7 +94,7 @@ func checkCapabilities(c *specs.LinuxCapabilities) error {
 	}
 	for _, set := range sets {
 		for i, name := range set.caps {
-			if !capabilityNames[name] {
+			if !capabilityNames[name] && !wellFormedCapability(name) {
 				return fieldErr(at("process.capabilities."+set.name, i), "unknown capability %q", name)
 			}
 		}
@@ -151,4 +153,18 @@ func checkScheduler(sc *specs.Scheduler) error {
 		}
 	}
 	return nil
+}
+
+// wellFormedCapability: CAP_ and then upper-case letters, digits and "_".
+func wellFormedCapability(name string) bool {
+	rest, ok := strings.CutPrefix(name, "CAP_")
+	if !ok || rest == "" {
+		return false
+	}
+	for _, r := range rest {
+		if !('A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '_') {
+			return false
+		}
+	}
+	return true
 }

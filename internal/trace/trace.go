@@ -22,7 +22,13 @@ var (
 	enabled bool
 	mu      sync.Mutex // marks come from more than one goroutine
 	events  []Event
+	// debug, if set (--debug), gets every phase as it ends
+	debug func(name string)
 )
+
+// SetDebug passes every phase to log as it ends (--debug), whether or not
+// --trace records them.
+func SetDebug(log func(name string)) { debug = log }
 
 // Now reads the monotonic clock, comparable between processes.
 func Now() int64 {
@@ -42,6 +48,9 @@ func Enabled() bool { return enabled }
 
 // Mark records the end of a phase.
 func Mark(name string) {
+	if debug != nil {
+		debug(name)
+	}
 	if enabled {
 		mu.Lock()
 		events = append(events, Event{name, Now()})
@@ -52,6 +61,11 @@ func Mark(name string) {
 
 // Add records events that happened elsewhere (the init's steps).
 func Add(prefix string, evs []Event) {
+	if debug != nil {
+		for _, e := range evs {
+			debug(prefix + e.Name)
+		}
+	}
 	if !enabled {
 		return
 	}

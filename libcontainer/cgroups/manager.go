@@ -62,14 +62,29 @@ func CleanPath(cgroupsPath, id string) (string, error) {
 }
 
 // New creates the cgroup at p (from CleanPath) with the given resources.
+// An existing cgroup is taken only if it is empty and not frozen
+// (checkUnused); one made under a frozen parent is removed again.
 func New(p string, r *specs.LinuxResources) (Manager, error) {
+	if err := checkUnused(p); err != nil {
+		return nil, err
+	}
+	var m Manager
+	var err error
 	switch cg.Mode() {
 	case cg.Unified:
-		return newV2(p, r)
+		m, err = newV2(p, r)
 	case cg.Legacy, cg.Hybrid:
-		return newV1(p, r, cg.Mode() == cg.Hybrid)
+		m, err = newV1(p, r, cg.Mode() == cg.Hybrid)
+	default:
+		return nil, fmt.Errorf("no cgroup filesystem is mounted at /sys/fs/cgroup")
 	}
-	return nil, fmt.Errorf("no cgroup filesystem is mounted at /sys/fs/cgroup")
+	if err == nil {
+		if err = checkNotFrozen(p, p); err != nil {
+			m.Destroy()
+			m = nil
+		}
+	}
+	return m, err
 }
 
 // DirsFor is what Dirs will return for the cgroup at p once New made it,

@@ -19,9 +19,9 @@ import (
 const unifiedRoot = "/sys/fs/cgroup/unified"
 
 // v1Hierarchy is the host's v1 subsystems, found once per process (from
-// the mount table): create asks for them first for the init's mounts
-// (DirsFor), then to make the cgroup.
-var v1Hierarchy = sync.OnceValues(cgroup1.Default)
+// the mount table, mountedV1): create asks for them first for the init's
+// mounts (DirsFor), then to make the cgroup.
+var v1Hierarchy = sync.OnceValues(mountedV1)
 
 var withV1Hierarchy = cgroup1.WithHierarchy(v1Hierarchy)
 

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sync"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -44,7 +45,7 @@ func (p *Parent) SendConfig(cfg *Config) error {
 		return errors.New("handshake: Config sent twice")
 	}
 	if len(cfg.MountFiles) > maxFrameFiles {
-		return fmt.Errorf("handshake: %d idmapped mounts, at most %d can be passed to the init", len(cfg.MountFiles), maxFrameFiles)
+		return fmt.Errorf("handshake: %d bind mounts to pass to the init (idmapped, or in a user namespace), at most %d can be", len(cfg.MountFiles), maxFrameFiles)
 	}
 	p.allowed = []Kind{KindHooksRequest, KindSeccompFd, KindReady, KindError}
 	p.sendMu.Lock()
@@ -149,6 +150,14 @@ func (p *Parent) AckHooks() error {
 	return p.send(KindHooksDone, HooksDone{})
 }
 
+// SetRecvTimeout bounds every later wait for the init's next message: a
+// wait that runs out fails with an error that wraps unix.EAGAIN.
+func (p *Parent) SetRecvTimeout(d time.Duration) error {
+	tv := unix.NsecToTimeval(d.Nanoseconds())
+	err := unix.SetsockoptTimeval(int(p.c.f.Fd()), unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv)
+	return os.NewSyscallError("setsockopt(SO_RCVTIMEO)", err)
+}
+
 // Close closes the parent's end.
 func (p *Parent) Close() error { return p.c.f.Close() }
 
@@ -237,6 +246,14 @@ func (c *Child) MoveAbove(min int) error {
 // would wait for an agent that only gets the listener from the parent.
 func (c *Child) SendSeccompFd(f *os.File) error {
 	return c.c.sendFiles(KindSeccompFd, SeccompFd{}, []*os.File{f})
+}
+
+// SeccompFdFrame is the SeccompFd frame and the socket to send it on,
+// for an init that must send the listener with a raw sendmsg right after
+// loading the filter (seccomp.LoadAndSend): the frame is built before.
+func (c *Child) SeccompFdFrame() (sock int, frame []byte, err error) {
+	frame, err = encodeFrame(KindSeccompFd, SeccompFd{})
+	return int(c.c.f.Fd()), frame, err
 }
 
 // Ready tells the parent the init waits for start.

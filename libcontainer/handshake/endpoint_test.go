@@ -1,6 +1,7 @@
 package handshake
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"myrunc/internal/trace"
@@ -277,6 +278,25 @@ func TestConfigCarriesMountFiles(t *testing.T) {
 	buf := make([]byte, 2)
 	if _, err := io.ReadFull(r, buf); err != nil || string(buf) != "ok" {
 		t.Fatalf("read %q, %v", buf, err)
+	}
+}
+
+func TestErrorFrameOnTheGate(t *testing.T) {
+	var buf bytes.Buffer
+	in := NewInitError("exec", &os.PathError{Op: "exec", Path: "/bin/x", Err: syscall.ENOEXEC})
+	in.Plain = true
+	if err := WriteError(&buf, in); err != nil {
+		t.Fatal(err)
+	}
+	out, err := ReadError(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Error() != "exec /bin/x: exec format error" || out.Op != "exec" || out.Path != "/bin/x" || !errors.Is(out, syscall.ENOEXEC) {
+		t.Fatalf("got %+v (%v)", out, out)
+	}
+	if _, err := ReadError([]byte("plain text from an older init")); err == nil {
+		t.Fatal("text taken for a frame")
 	}
 }
 

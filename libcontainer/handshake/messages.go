@@ -97,6 +97,9 @@ type Config struct {
 	// ConsoleFd, if not 0, is a connected unix socket to send the pty
 	// master over (process.terminal).
 	ConsoleFd int `json:"consoleFd,omitempty"`
+	// ExeFd, if not 0, is the sealed binary the init was started from:
+	// not the container's, closed first.
+	ExeFd int `json:"exeFd,omitempty"`
 	// Seccomp is the compiled linux.seccomp filter, if any.
 	Seccomp *seccomp.Program `json:"seccomp,omitempty"`
 }

@@ -16,8 +16,10 @@ import (
 // without limit; config.json files are far smaller.
 const maxFrame = 64 << 20
 
-// maxFrameFiles bounds the descriptors one frame may carry.
-const maxFrameFiles = 64
+// maxFrameFiles bounds the descriptors one frame may carry (the kernel
+// passes at most 253 in one message): the Config frame carries a detached
+// tree per idmapped bind, and per bind of a container in a user namespace.
+const maxFrameFiles = 250
 
 // frame layout: 4-byte big-endian length of (kind + body), 1-byte kind, JSON body.
 // Descriptors a frame carries travel as SCM_RIGHTS with its first bytes:
@@ -30,14 +32,10 @@ func (c conn) send(k Kind, v any) error { return c.sendFiles(k, v, nil) }
 
 // sendFiles sends one frame with files attached (nil: none).
 func (c conn) sendFiles(k Kind, v any, files []*os.File) error {
-	body, err := fastjson.Marshal(v)
+	buf, err := encodeFrame(k, v)
 	if err != nil {
-		return fmt.Errorf("handshake: encode %s: %w", k, err)
+		return err
 	}
-	buf := make([]byte, 5+len(body))
-	binary.BigEndian.PutUint32(buf, uint32(1+len(body)))
-	buf[4] = byte(k)
-	copy(buf[5:], body)
 	if len(files) == 0 {
 		if _, err := c.f.Write(buf); err != nil {
 			return fmt.Errorf("handshake: send %s: %w", k, err)
@@ -56,6 +54,19 @@ func (c conn) sendFiles(k Kind, v any, files []*os.File) error {
 		return fmt.Errorf("handshake: send %s: %w", k, err)
 	}
 	return nil
+}
+
+// encodeFrame is one frame's bytes.
+func encodeFrame(k Kind, v any) ([]byte, error) {
+	body, err := fastjson.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("handshake: encode %s: %w", k, err)
+	}
+	buf := make([]byte, 5+len(body))
+	binary.BigEndian.PutUint32(buf, uint32(1+len(body)))
+	buf[4] = byte(k)
+	copy(buf[5:], body)
+	return buf, nil
 }
 
 // recv reads one frame. io.EOF means the peer closed before a new frame.

@@ -62,8 +62,10 @@ type Error struct {
 	Stderr string
 }
 
+// Error reads as runc's ("error running prestart hook #0: ..."), which
+// tools match.
 func (e *Error) Error() string {
-	msg := fmt.Sprintf("%s hook #%d (%s): %v", e.Kind, e.Index, e.Path, e.Err)
+	msg := fmt.Sprintf("error running %s hook #%d: %s: %v", e.Kind, e.Index, e.Path, e.Err)
 	if s := strings.TrimSpace(e.Stderr); s != "" {
 		msg += ": " + s
 	}

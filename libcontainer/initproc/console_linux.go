@@ -3,14 +3,19 @@ package initproc
 import (
 	"os"
 
+	"golang.org/x/sys/unix"
+
 	"myrunc/libcontainer/console"
 	"myrunc/libcontainer/rootfs"
 )
 
 // setupConsole gives a process.terminal process its pty: made from the
 // container's devpts, the master sent to whoever waits on the console
-// socket, the slave kept for execProcess and, for the container's first
-// process, bound on /dev/console.
+// socket and, for the container's first process, the slave bound on
+// /dev/console. The slave becomes our stdio and controlling terminal at
+// once, so that between create and start the init holds it as 0-2 and no
+// other copy; it belongs to the process's user (the group stays devpts's
+// tty group), who must be able to use it.
 func setupConsole(s *initState) error {
 	if s.cfg.ConsoleFd == 0 {
 		return nil
@@ -21,9 +26,14 @@ func setupConsole(s *initState) error {
 	if err != nil {
 		return err
 	}
-	s.tty = tty
+	defer tty.Close()
 	if !s.cfg.Exec {
-		return rootfs.BindConsole(tty)
+		if err := rootfs.BindConsole(tty); err != nil {
+			return err
+		}
 	}
-	return nil
+	if err := unix.Fchown(int(tty.Fd()), int(s.spec.Process.User.UID), -1); err != nil {
+		return &os.PathError{Op: "chown", Path: tty.Name(), Err: err}
+	}
+	return console.BecomeControlling(tty)
 }

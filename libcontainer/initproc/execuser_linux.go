@@ -40,8 +40,8 @@ func lookupExecUser(s *initState) error {
 	if len(r.Groups) > 0 && setgroupsAllowed() {
 		u.AdditionalGids = append(r.Groups, u.AdditionalGids...)
 	}
-	if r.Home != "" && !hasEnv(s.spec.Process.Env, "HOME") {
-		s.spec.Process.Env = append(s.spec.Process.Env, "HOME="+r.Home)
+	if r.Home != "" && getenv(s.spec.Process.Env, "HOME") == "" {
+		s.spec.Process.Env = setVar(s.spec.Process.Env, "HOME="+r.Home)
 	}
 	return nil
 }
@@ -72,13 +72,4 @@ func readIDFile[T any](path string, parse func(io.Reader) ([]T, error)) ([]T, er
 func setgroupsAllowed() bool {
 	data, err := os.ReadFile("/proc/self/setgroups")
 	return err != nil || strings.TrimSpace(string(data)) != "deny"
-}
-
-func hasEnv(env []string, key string) bool {
-	for _, e := range env {
-		if strings.HasPrefix(e, key+"=") {
-			return true
-		}
-	}
-	return false
 }

@@ -5,12 +5,16 @@
 package initproc
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"runtime"
 
+	"golang.org/x/sys/unix"
+
 	"myrunc/internal/trace"
 	"myrunc/libcontainer/handshake"
+	"myrunc/libcontainer/hooks"
 	// its constructor joins namespaces before the Go runtime starts
 	_ "myrunc/libcontainer/nsenter"
 )
@@ -37,6 +41,9 @@ func Main() {
 		fmt.Fprintln(os.Stderr, "myrunc init:", err)
 		os.Exit(1)
 	}
+	if cfg.ExeFd > 0 {
+		unix.Close(cfg.ExeFd)
+	}
 	s := &initState{cfg: cfg, spec: cfg.Spec, child: child,
 		timings: []trace.Event{{Name: "main", At: started}}}
 	before, after := beforeReady, afterReady
@@ -45,21 +52,33 @@ func Main() {
 	}
 	name, err := s.runSteps(before)
 	if err != nil {
-		child.Fail(handshake.NewInitError(name, err))
+		child.Fail(initError(name, err))
 		os.Exit(1)
 	}
 	name, err = s.runSteps(after)
 	switch {
 	case cfg.Exec:
 		// `exec` still listens: the socket only closes at a good execve
-		child.Fail(handshake.NewInitError(name, err))
+		child.Fail(initError(name, err))
 	case s.gate != nil:
 		// the parent is gone: tell the `start` that opened the gate
-		fmt.Fprintf(s.gate, "%s: %v", name, err)
+		handshake.WriteError(s.gate, initError(name, err))
 	default:
 		fmt.Fprintf(os.Stderr, "myrunc init: %s: %v\n", name, err)
 	}
 	os.Exit(exitCodeFor(err))
+}
+
+// initError is how every failure of the init reaches the runtime. A
+// hook's failure and a failed execve already say what failed, in the
+// words tools match (runc's): they are shown as they are.
+func initError(step string, err error) *handshake.InitError {
+	e := handshake.NewInitError(step, err)
+	var he *hooks.Error
+	var pe *os.PathError
+	var xe *ExecError
+	e.Plain = errors.As(err, &he) || errors.As(err, &xe) || (errors.As(err, &pe) && pe.Op == "exec")
+	return e
 }
 
 type initState struct {
@@ -70,8 +89,8 @@ type initState struct {
 	timings  []trace.Event
 	warnings []string
 	gate     *os.File // the connection from `start`
-	tty      *os.File // the pty slave of a process.terminal process
 	fdDir    *os.File // see keepFdDir
+	cwdDone  bool     // the cwd was entered while privileged
 }
 
 func (s *initState) warn(format string, args ...any) {

@@ -10,7 +10,6 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"myrunc/libcontainer/console"
 	"myrunc/libcontainer/handshake"
 )
 
@@ -50,15 +49,33 @@ func setOomScoreAdj(s *initState) error {
 	return nil
 }
 
-func changeDir(s *initState) error {
-	cwd := s.spec.Process.Cwd
-	if cwd == "" {
-		cwd = "/"
+func changeDirPrivileged(s *initState) error {
+	err := unix.Chdir(cwdOf(s))
+	if err == unix.EACCES || err == unix.EPERM {
+		return nil // changeDirAsUser tries again
 	}
-	if err := unix.Chdir(cwd); err != nil {
-		return &os.PathError{Op: "chdir to cwd", Path: cwd, Err: err}
+	if err != nil {
+		return &os.PathError{Op: "chdir to cwd", Path: cwdOf(s), Err: err}
+	}
+	s.cwdDone = true
+	return nil
+}
+
+func changeDirAsUser(s *initState) error {
+	if s.cwdDone {
+		return nil
+	}
+	if err := unix.Chdir(cwdOf(s)); err != nil {
+		return &os.PathError{Op: "chdir to cwd", Path: cwdOf(s), Err: err}
 	}
 	return nil
+}
+
+func cwdOf(s *initState) string {
+	if s.spec.Process.Cwd == "" {
+		return "/"
+	}
+	return s.spec.Process.Cwd
 }
 
 func setNoNewPrivs(s *initState) error {
@@ -131,22 +148,55 @@ func checkExecutable(p string) error {
 	if st.IsDir() {
 		return &os.PathError{Op: "exec", Path: p, Err: unix.EACCES}
 	}
-	if err := unix.Access(p, unix.X_OK); err != nil {
+	// with the effective ids and capabilities, as execve checks: access(2)
+	// would use the real ones, and a user with CAP_DAC_OVERRIDE could not
+	// run a file only its owner may
+	if err := unix.Faccessat(unix.AT_FDCWD, p, unix.X_OK, unix.AT_EACCESS); err != nil {
 		return &os.PathError{Op: "exec", Path: p, Err: err}
 	}
 	return nil
 }
 
-// setHome adds HOME from the container's /etc/passwd when the spec does
-// not set it, as runc and Docker do ("/" for an unknown user).
-func setHome(s *initState) error {
-	for _, e := range s.spec.Process.Env {
-		if strings.HasPrefix(e, "HOME=") {
-			return nil
+// setEnv makes process.env one value per variable, the last one given
+// winning at the place of the first (as runc's environment ends up), and
+// adds HOME from the container's /etc/passwd when the spec leaves it out
+// or empty, as runc and Docker do ("/" for an unknown user).
+func setEnv(s *initState) error {
+	env := dedupeEnv(s.spec.Process.Env)
+	if getenv(env, "HOME") == "" {
+		env = setVar(env, "HOME="+homeOf(s.spec.Process.User.UID))
+	}
+	s.spec.Process.Env = env
+	return nil
+}
+
+// dedupeEnv keeps one KEY=VALUE per key: the last value, at the first
+// key's place.
+func dedupeEnv(env []string) []string {
+	out := make([]string, 0, len(env))
+	at := make(map[string]int, len(env))
+	for _, kv := range env {
+		k, _, _ := strings.Cut(kv, "=")
+		if i, ok := at[k]; ok {
+			out[i] = kv
+			continue
+		}
+		at[k] = len(out)
+		out = append(out, kv)
+	}
+	return out
+}
+
+// setVar sets kv's key in env, in place if it is there.
+func setVar(env []string, kv string) []string {
+	k, _, _ := strings.Cut(kv, "=")
+	for i, e := range env {
+		if ek, _, _ := strings.Cut(e, "="); ek == k {
+			env[i] = kv
+			return env
 		}
 	}
-	s.spec.Process.Env = append(s.spec.Process.Env, "HOME="+homeOf(s.spec.Process.User.UID))
-	return nil
+	return append(env, kv)
 }
 
 func homeOf(uid uint32) string {
@@ -182,11 +232,6 @@ func execProcess(s *initState) error {
 		umask = int(*u)
 	}
 	unix.Umask(umask)
-	if s.tty != nil {
-		if err := console.BecomeControlling(s.tty); err != nil {
-			return err
-		}
-	}
 	n := s.cfg.PreserveFds
 	if s.cfg.Exec && n > 0 {
 		// the preserved fds land on 3 and up, where the socket is
@@ -202,11 +247,8 @@ func execProcess(s *initState) error {
 	if err := closeOnExecFrom(3+n, s.fdDir); err != nil {
 		return err
 	}
-	if err := seccompLast(s); err != nil {
-		return err
-	}
 	err := unix.Exec(s.execPath, s.spec.Process.Args, s.spec.Process.Env)
-	return &ExecError{s.spec.Process.Args[0], &os.PathError{Op: "exec", Path: s.execPath, Err: err}}
+	return &os.PathError{Op: "exec", Path: s.execPath, Err: err}
 }
 
 // closeOnExecFrom marks every descriptor from fd on close-on-exec. A

@@ -39,16 +39,26 @@ var beforeReady = slices.Concat([]step{
 // processSteps make the process itself, the same for the container's
 // init and for an exec'd process.
 var processSteps = []step{
+	{"cpuAffinity", setCPUAffinity},
 	{"rlimits", setRlimits},
 	{"oomScoreAdj", setOomScoreAdj},
+	{"personality", setPersonality},
+	{"scheduler", setScheduler},
+	{"ioPriority", setIOPriority},
+	{"memoryPolicy", setMemoryPolicy},
 	{"fdDir", keepFdDir},
 	{"seccomp", seccompBeforeUser},
+	// the cwd is entered while still privileged, and again as the user
+	// if that failed: as runc does, so a cwd the user cannot reach works
+	// when root can, and one only the user can reach (a volume chowned to
+	// it, root-squashed) works too
+	{"cwd", changeDirPrivileged},
 	{"user", setUser},
-	{"cwd", changeDir},
+	{"cwdAsUser", changeDirAsUser},
 	{"noNewPrivs", setNoNewPrivs},
-	{"env", setHome},
+	{"env", setEnv},
 	{"lookPath", findExecutable},
-	{"seccompNotify", seccompBeforeReady},
+	{"seccompNoNewPrivs", seccompBeforeReady},
 }
 
 // afterReady waits for `start` and becomes the user process.
@@ -135,7 +145,7 @@ func mountRootfs(s *initState) error {
 	// without a mount namespace of its own the container shares the
 	// host's: nothing may change the host's propagation then
 	if hasNamespace(s.spec, specs.MountNamespace) {
-		if err := rootfs.Prepare(s.spec.Root.Path); err != nil {
+		if err := rootfs.Prepare(s.spec.Root.Path, s.spec.Linux.RootfsPropagation); err != nil {
 			return err
 		}
 	}

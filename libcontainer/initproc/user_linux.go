@@ -58,12 +58,16 @@ func setUser(s *initState) error {
 		return fmt.Errorf("set capabilities: %w", err)
 	}
 	// The kernel raises an ambient capability only if it is permitted and
-	// inheritable; runc's default spec lists ambient ones without
-	// inheritable, and runc quietly ignores the failure, so we skip those.
+	// inheritable; such ones are left out, with a warning (runc warns too).
+	var notRaised []string
 	for _, c := range capability.ListKnown() {
 		if caps.Get(capability.AMBIENT, c) && !(caps.Get(capability.INHERITABLE, c) && caps.Get(capability.PERMITTED, c)) {
 			caps.Unset(capability.AMBIENT, c)
+			notRaised = append(notRaised, "CAP_"+strings.ToUpper(c.String()))
 		}
+	}
+	if len(notRaised) > 0 {
+		s.warn("ambient capabilities %v left out: an ambient capability must be inheritable and permitted too", notRaised)
 	}
 	if err := caps.Apply(capability.AMBIENT); err != nil {
 		return fmt.Errorf("set ambient capabilities: %w", err)
@@ -88,12 +92,14 @@ func fillCaps(s *initState, c capability.Capabilities, pc *specs.LinuxCapabiliti
 		{capability.PERMITTED, pc.Permitted}, {capability.INHERITABLE, pc.Inheritable},
 		{capability.AMBIENT, pc.Ambient},
 	}
-	missing := map[string]bool{}
+	missing, unknown := map[string]bool{}, map[string]bool{}
 	for _, set := range sets {
 		for _, n := range set.names {
 			c2, ok := capByName()[n]
 			if !ok {
-				return fmt.Errorf("unknown capability %q", n)
+				// a newer profile may name what this kernel lacks
+				unknown[n] = true
+				continue
 			}
 			if !held[c2] {
 				missing[n] = true
@@ -103,12 +109,10 @@ func fillCaps(s *initState, c capability.Capabilities, pc *specs.LinuxCapabiliti
 		}
 	}
 	if len(missing) > 0 {
-		names := make([]string, 0, len(missing))
-		for n := range missing {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		s.warn("capabilities %v not granted: the runtime does not hold them", names)
+		s.warn("capabilities %v not granted: the runtime does not hold them", sortedKeys(missing))
+	}
+	if len(unknown) > 0 {
+		s.warn("unknown capabilities %v ignored: this kernel or runtime does not know them", sortedKeys(unknown))
 	}
 	return nil
 }
@@ -155,4 +159,13 @@ func setgroupsThread(gids []int) error {
 		return e
 	}
 	return nil
+}
+
+func sortedKeys(m map[string]bool) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -18,6 +18,9 @@ type ApplyOpts struct {
 	WaitCgroup func() error
 	// MountFiles are the runtime's detached idmapped trees (Op.IDMap.File).
 	MountFiles []*os.File
+	// maskDir is the read-only tmpfs the first masked directory got; the
+	// others get binds of it, one tmpfs for all (as runc masks them)
+	maskDir *os.File
 }
 
 // Apply carries out ops with rootfs as the container's "/". It runs in
@@ -28,6 +31,11 @@ func Apply(rootfs string, ops []Op, o ApplyOpts) error {
 		return err
 	}
 	defer root.Close()
+	defer func() {
+		if o.maskDir != nil {
+			o.maskDir.Close()
+		}
+	}()
 	for _, op := range ops {
 		if op.Cgroup && o.WaitCgroup != nil {
 			if err := o.WaitCgroup(); err != nil {
@@ -35,7 +43,7 @@ func Apply(rootfs string, ops []Op, o ApplyOpts) error {
 			}
 			o.WaitCgroup = nil
 		}
-		if err := applyOne(root, op, o); err != nil {
+		if err := applyOne(root, op, &o); err != nil {
 			if op.Field != "" {
 				return fmt.Errorf("%s: %w", op.Field, err)
 			}
@@ -45,7 +53,7 @@ func Apply(rootfs string, ops []Op, o ApplyOpts) error {
 	return nil
 }
 
-func applyOne(root *os.File, op Op, o ApplyOpts) error {
+func applyOne(root *os.File, op Op, o *ApplyOpts) error {
 	switch op.Kind {
 	case OpMount:
 		if op.IDMap != nil {
@@ -54,7 +62,7 @@ func applyOne(root *os.File, op Op, o ApplyOpts) error {
 		return mountOp(root, op)
 	case OpRemount:
 		return withExisting(root, op.Target, func(f *os.File) error {
-			if err := remount(fdPath(f), op.Flags); err != nil {
+			if err := remount(fdPath(f), op.Flags, 0); err != nil {
 				return &MountError{Op: "remount", Target: op.Target, Flags: op.Flags, Err: err}
 			}
 			return nil
@@ -64,7 +72,7 @@ func applyOne(root *os.File, op Op, o ApplyOpts) error {
 	case OpSymlink:
 		return symlinkOp(root, op)
 	case OpMask:
-		return maskOp(root, op)
+		return maskOp(root, op, o)
 	case OpReadonly:
 		return readonlyOp(root, op)
 	case OpPropagate:
@@ -107,7 +115,7 @@ func symlinkOp(root *os.File, op Op) error {
 	return nil
 }
 
-func maskOp(root *os.File, op Op) error {
+func maskOp(root *os.File, op Op, o *ApplyOpts) error {
 	return withExisting(root, op.Target, func(f *os.File) error {
 		var st unix.Stat_t
 		if err := unix.Fstat(int(f.Fd()), &st); err != nil {
@@ -115,7 +123,7 @@ func maskOp(root *os.File, op Op) error {
 		}
 		var err error
 		if st.Mode&unix.S_IFMT == unix.S_IFDIR {
-			err = mount("tmpfs", fdPath(f), "tmpfs", unix.MS_RDONLY, "size=0k")
+			err = maskDir(root, op.Target, f, o)
 		} else {
 			err = maskWithNull(root, f)
 		}
@@ -124,6 +132,22 @@ func maskOp(root *os.File, op Op) error {
 		}
 		return nil
 	})
+}
+
+// maskDir covers directory f (target) with an empty read-only tmpfs: the
+// first one masked gets a new tmpfs, the others a bind of it.
+func maskDir(root *os.File, target string, f *os.File, o *ApplyOpts) error {
+	if o.maskDir != nil {
+		return mount(fdPath(o.maskDir), fdPath(f), "", unix.MS_BIND, "")
+	}
+	if err := mount("tmpfs", fdPath(f), "tmpfs", unix.MS_RDONLY, "size=0k"); err != nil {
+		return err
+	}
+	top, ok, err := openExisting(root, target)
+	if err == nil && ok {
+		o.maskDir = top
+	}
+	return nil
 }
 
 // maskWithNull binds the container's /dev/null over f, after checking
@@ -168,7 +192,7 @@ func readonlyOp(root *os.File, op Op) error {
 			return &MountError{Op: "bind", Target: op.Target, Err: err}
 		}
 		return withExisting(root, op.Target, func(top *os.File) error {
-			if err := remount(fdPath(top), unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC); err != nil {
+			if err := remount(fdPath(top), unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, 0); err != nil {
 				return &MountError{Op: "remount read-only", Target: op.Target, Err: err}
 			}
 			return nil

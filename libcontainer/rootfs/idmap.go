@@ -26,6 +26,11 @@ type IDMap struct {
 	// File is the index of the detached tree in the files sent with the
 	// Config; the runtime sets it when it has made the tree.
 	File int `json:"file"`
+	// CloneOnly: no mapping; the runtime clones a bind's source for an
+	// init in a user namespace, whose root may be unable to reach it (a
+	// directory only host root may search), as runc opens such sources
+	// before the init enters the namespace.
+	CloneOnly bool `json:"cloneOnly,omitempty"`
 }
 
 // errIDMapUnchecked is an idmapped mount spec.Validate would have

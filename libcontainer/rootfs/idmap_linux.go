@@ -35,7 +35,7 @@ func attachIDMapped(root *os.File, op Op, files []*os.File) error {
 	if err != nil {
 		return &MountError{Op: "attach idmapped mount", Source: op.Source, Target: op.Target, Err: err}
 	}
-	if op.Remount == 0 && len(op.Propagation) == 0 && op.AttrSet|op.AttrClr == 0 {
+	if !op.needsAfterMount() {
 		return nil
 	}
 	top, ok, err := openExisting(root, op.Target)

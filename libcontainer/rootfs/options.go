@@ -15,7 +15,9 @@ type MountOptions struct {
 	Data        []string  // filesystem-specific ("size=64k", "mode=755")
 	// Recursive attributes (mount_setattr with AT_RECURSIVE): "rro", "rnosuid", ...
 	AttrSet, AttrClr uint64
-	TmpCopyUp        bool
+	// AtimeSet: an r*atime option chose the atime mode (relatime is 0)
+	AtimeSet  bool
+	TmpCopyUp bool
 	// idmap / ridmap: an idmapped bind, never passed to mount(2)
 	IDMap, RecursiveIDMap bool
 }
@@ -90,10 +92,16 @@ var recAttrOpts = map[string]attrOpt{
 	"rdiratime":    {true, unix.MOUNT_ATTR_NODIRATIME},
 	"rnosymfollow": {false, unix.MOUNT_ATTR_NOSYMFOLLOW},
 	"rsymfollow":   {true, unix.MOUNT_ATTR_NOSYMFOLLOW},
-	// atime modes are one field: setting one clears the others.
-	"rrelatime":    {false, unix.MOUNT_ATTR_RELATIME},
-	"rnoatime":     {false, unix.MOUNT_ATTR_NOATIME},
-	"rstrictatime": {false, unix.MOUNT_ATTR_STRICTATIME},
+}
+
+// recAtimeOpts set the atime mode, one field of mount_setattr: each one
+// replaces the whole field (MOUNT_ATTR__ATIME cleared, the mode set).
+// Clearing one mode leaves the kernel's default, relatime, except that
+// "not relatime" is strictatime.
+var recAtimeOpts = map[string]uint64{
+	"rrelatime": unix.MOUNT_ATTR_RELATIME, "rnoatime": unix.MOUNT_ATTR_NOATIME,
+	"rstrictatime": unix.MOUNT_ATTR_STRICTATIME, "ratime": unix.MOUNT_ATTR_RELATIME,
+	"rnostrictatime": unix.MOUNT_ATTR_RELATIME, "rnorelatime": unix.MOUNT_ATTR_STRICTATIME,
 }
 
 // ParseOptions splits mount options. Unknown options are filesystem data,
@@ -123,6 +131,12 @@ func ParseOptions(opts []string) MountOptions {
 				m.AttrSet |= a.attr
 				m.AttrClr &^= a.attr
 			}
+			continue
+		}
+		if mode, ok := recAtimeOpts[o]; ok {
+			m.AttrClr |= unix.MOUNT_ATTR__ATIME
+			m.AttrSet = m.AttrSet&^unix.MOUNT_ATTR__ATIME | mode
+			m.AtimeSet = true
 			continue
 		}
 		if o == "tmpcopyup" {

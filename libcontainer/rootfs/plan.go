@@ -36,8 +36,10 @@ type Op struct {
 	FSType string  `json:",omitempty"`
 	Flags  uintptr `json:",omitempty"`
 	Data   string  `json:",omitempty"`
-	// Bind mounts: flags other than MS_BIND|MS_REC need a remount.
+	// Bind mounts: flags other than MS_BIND|MS_REC, or flags to clear
+	// (ClearFlags: "rw" on a read-only source), need a remount.
 	Remount     uintptr            `json:",omitempty"`
+	ClearFlags  uintptr            `json:",omitempty"`
 	Propagation []uintptr          `json:",omitempty"`
 	AttrSet     uint64             `json:",omitempty"`
 	AttrClr     uint64             `json:",omitempty"`
@@ -80,6 +82,9 @@ type Input struct {
 	Cgroups  []CgroupDir
 	// HasKcore adds the /dev/core link, as runc does, when the host has /proc/kcore.
 	HasKcore bool
+	// Privileged: the runtime is host root, and can clone bind sources
+	// for an init in a user namespace (IDMap.CloneOnly).
+	Privileged bool
 }
 
 // defaultDevices are created in every container that gets its own /dev.
@@ -113,8 +118,22 @@ func MakePlan(in Input) (*Plan, error) {
 				Field: fmt.Sprintf("linux.devices[%d]", i)})
 		}
 	}
-	p.Final = finalOps(s)
+	p.Final = append(readonlyDev(p.Mounts), finalOps(s)...)
 	return p, nil
+}
+
+// readonlyDev makes a read-only /dev of the container's own writable
+// until its devices, links and submounts are in, then read-only, first
+// thing after pivot_root (as runc does).
+func readonlyDev(mounts []Op) []Op {
+	for i := range mounts {
+		m := &mounts[i]
+		if m.Kind == OpMount && m.Target == "/dev" && m.FSType != "bind" && m.Flags&unix.MS_RDONLY != 0 {
+			m.Flags &^= unix.MS_RDONLY
+			return []Op{{Kind: OpRemount, Target: "/dev", Flags: m.Flags | unix.MS_RDONLY}}
+		}
+	}
+	return nil
 }
 
 func withField(ops []Op, field string) []Op {
@@ -143,6 +162,11 @@ func mountOps(in Input, m specs.Mount) ([]Op, error) {
 	op := Op{Kind: OpMount, Source: m.Source, Target: dest, FSType: typ, Data: o.DataString(),
 		Propagation: o.Propagation, AttrSet: o.AttrSet, AttrClr: o.AttrClr, TmpCopyUp: o.TmpCopyUp}
 	if bind {
+		if idmap == nil && in.InUserNS && in.Privileged {
+			// the container's root may not reach the source from its user
+			// namespace: the runtime clones it as host root
+			idmap = &IDMap{CloneOnly: true}
+		}
 		op.IDMap = idmap
 		src := m.Source
 		if !filepath.IsAbs(src) {
@@ -150,9 +174,8 @@ func mountOps(in Input, m specs.Mount) ([]Op, error) {
 		}
 		op.Source, op.FSType = src, "bind"
 		op.Flags = unix.MS_BIND | (o.Flags & unix.MS_REC)
-		if rest := o.Flags &^ (unix.MS_BIND | unix.MS_REC); rest != 0 {
-			op.Remount = rest
-		}
+		op.Remount = o.Flags &^ (unix.MS_BIND | unix.MS_REC)
+		op.ClearFlags = o.ClearFlags
 		return []Op{op}, nil
 	}
 	op.Flags = o.Flags
@@ -256,16 +279,36 @@ func finalOps(s *specs.Spec) []Op {
 	if s.Linux == nil {
 		return ops
 	}
-	for i, p := range s.Linux.MaskedPaths {
-		ops = append(ops, Op{Kind: OpMask, Target: path.Clean(p), Field: fmt.Sprintf("linux.maskedPaths[%d]", i)})
+	// a path given twice is masked (or made read-only) once, and named
+	// in errors by its first place in the list
+	for _, u := range uniqueClean(s.Linux.MaskedPaths) {
+		ops = append(ops, Op{Kind: OpMask, Target: u.path, Field: fmt.Sprintf("linux.maskedPaths[%d]", u.index)})
 	}
-	for i, p := range s.Linux.ReadonlyPaths {
-		ops = append(ops, Op{Kind: OpReadonly, Target: path.Clean(p), Field: fmt.Sprintf("linux.readonlyPaths[%d]", i)})
+	for _, u := range uniqueClean(s.Linux.ReadonlyPaths) {
+		ops = append(ops, Op{Kind: OpReadonly, Target: u.path, Field: fmt.Sprintf("linux.readonlyPaths[%d]", u.index)})
 	}
 	if f, ok := PropagationFlag(s.Linux.RootfsPropagation); ok && f != 0 {
 		ops = append(ops, Op{Kind: OpPropagate, Target: "/", Flags: f, Field: "linux.rootfsPropagation"})
 	}
 	return ops
+}
+
+// indexedPath is a cleaned path and its index in the spec's list.
+type indexedPath struct {
+	path  string
+	index int
+}
+
+// uniqueClean cleans the paths and drops repeats, in order.
+func uniqueClean(paths []string) []indexedPath {
+	out := make([]indexedPath, 0, len(paths))
+	for i, p := range paths {
+		p = path.Clean("/" + p)
+		if !slices.ContainsFunc(out, func(u indexedPath) bool { return u.path == p }) {
+			out = append(out, indexedPath{p, i})
+		}
+	}
+	return out
 }
 
 // String is for errors and --debug.

@@ -62,43 +62,40 @@ func inRoot(root *os.File, p string, flags uint64) (*os.File, error) {
 }
 
 // openDir resolves target inside root, creating missing directories one
-// component at a time under a handle we already trust.
+// component at a time. Each prefix is resolved from the rootfs's root
+// (RESOLVE_IN_ROOT), so a symlink on the way, absolute or relative, is
+// followed inside the rootfs (an image's /var/run -> /run), never out of
+// it, and a directory is only ever made in a parent resolved so.
 func openDir(root *os.File, target string) (*os.File, error) {
 	f, err := inRoot(root, target, unix.O_DIRECTORY)
 	if err == nil || !errors.Is(err, unix.ENOENT) {
 		return f, err
 	}
-	dir, err := inRoot(root, "/", unix.O_DIRECTORY)
+	parent, err := inRoot(root, "/", unix.O_DIRECTORY)
 	if err != nil {
 		return nil, err
 	}
+	prefix := ""
 	for _, name := range strings.Split(strings.Trim(path.Clean(target), "/"), "/") {
-		next, err := childDir(dir, name)
-		dir.Close()
+		prefix += "/" + name
+		next, err := inRoot(root, prefix, unix.O_DIRECTORY)
+		if errors.Is(err, unix.ENOENT) {
+			if err := unix.Mkdirat(int(parent.Fd()), name, 0o755); err != nil && err != unix.EEXIST {
+				parent.Close()
+				return nil, fmt.Errorf("mkdir %s: %w", target, &os.PathError{Op: "mkdir", Path: prefix, Err: err})
+			}
+			next, err = inRoot(root, prefix, unix.O_DIRECTORY)
+			if errors.Is(err, unix.ENOENT) {
+				err = &os.PathError{Op: "mkdir", Path: prefix, Err: errors.New("is a symlink to nothing (dangling) where a directory is needed")}
+			}
+		}
+		parent.Close()
 		if err != nil {
 			return nil, fmt.Errorf("mkdir %s: %w", target, err)
 		}
-		dir = next
+		parent = next
 	}
-	return dir, nil
-}
-
-// childDir opens (making it if needed) the directory name inside dir; a
-// symlink there is resolved inside root too, never outside.
-func childDir(dir *os.File, name string) (*os.File, error) {
-	if err := unix.Mkdirat(int(dir.Fd()), name, 0o755); err != nil && err != unix.EEXIST {
-		return nil, &os.PathError{Op: "mkdir", Path: name, Err: err}
-	}
-	how := &unix.OpenHow{Flags: unix.O_PATH | unix.O_CLOEXEC | unix.O_DIRECTORY,
-		Resolve: unix.RESOLVE_BENEATH | unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_NO_MAGICLINKS}
-	fd, err := unix.Openat2(int(dir.Fd()), name, how)
-	if err == unix.ELOOP {
-		return nil, &os.PathError{Op: "open", Path: name, Err: errors.New("is a symlink where a directory is needed")}
-	}
-	if err != nil {
-		return nil, &os.PathError{Op: "open", Path: name, Err: err}
-	}
-	return os.NewFile(uintptr(fd), name), nil
+	return parent, nil
 }
 
 // openFile resolves target inside root as a file (a mount point for a

@@ -86,7 +86,9 @@ func cacheKey(s *specs.LinuxSeccomp) (string, error) {
 	}
 	maj, min, mic := libseccomp.GetLibraryVersion()
 	h := sha256.New()
-	fmt.Fprintf(h, "%d %s %d.%d.%d %s\n", cacheFormat, runtime.GOARCH, maj, min, mic, buildID())
+	// flags left out and an empty list compile differently (flagBits),
+	// and encode the same
+	fmt.Fprintf(h, "%d %s %d.%d.%d %s flags-given=%v\n", cacheFormat, runtime.GOARCH, maj, min, mic, buildID(), s.Flags != nil)
 	h.Write(data)
 	return hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -80,7 +80,7 @@ func Compile(s *specs.LinuxSeccomp) (*Program, error) {
 		}
 	}
 	p := &Program{}
-	if err := applyFlags(f, s.Flags, p); err != nil {
+	if p.Flags, err = flagBits(s.Flags); err != nil {
 		return nil, err
 	}
 	for i, sc := range s.Syscalls {
@@ -94,7 +94,13 @@ func Compile(s *specs.LinuxSeccomp) (*Program, error) {
 	if err := checkNotify(s, p); err != nil {
 		return nil, err
 	}
+	if !p.Notify {
+		p.Flags &^= waitKillableRecv // no listener: the kernel would refuse it
+	}
 	if p.BPF, err = export(f); err != nil {
+		return nil, err
+	}
+	if p.BPF, err = withEnosysStub(s, p.BPF); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -144,26 +150,6 @@ func action(a specs.LinuxSeccompAction, errnoRet *uint) (libseccomp.ScmpAction, 
 		act = act.SetReturnCode(ret)
 	}
 	return act, nil
-}
-
-// applyFlags maps linux.seccomp.flags to seccomp(2) flags: an exported
-// program carries none of libseccomp's load-time attributes.
-func applyFlags(_ *libseccomp.ScmpFilter, flags []specs.LinuxSeccompFlag, p *Program) error {
-	for _, fl := range flags {
-		switch fl {
-		case specs.LinuxSeccompFlagLog:
-			p.Flags |= unix.SECCOMP_FILTER_FLAG_LOG
-		case specs.LinuxSeccompFlagSpecAllow:
-			p.Flags |= unix.SECCOMP_FILTER_FLAG_SPEC_ALLOW
-		case specs.LinuxSeccompFlagWaitKillableRecv:
-			p.Flags |= 1 << 5 // SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
-		case "SECCOMP_FILTER_FLAG_TSYNC":
-			p.Flags |= unix.SECCOMP_FILTER_FLAG_TSYNC
-		default:
-			return fmt.Errorf("linux.seccomp.flags: unknown flag %q", fl)
-		}
-	}
-	return nil
 }
 
 func addRules(f *libseccomp.ScmpFilter, def libseccomp.ScmpAction, sc specs.LinuxSyscall) error {
@@ -248,8 +234,9 @@ func export(f *libseccomp.ScmpFilter) ([]byte, error) {
 	return bpf, nil
 }
 
-// Supported lists what Compile and Load handle, for `features`.
-func Supported() (acts, ops, archs, flags []string) {
+// Supported lists what Compile and Load handle, for `features` (flags:
+// SupportedFlags).
+func Supported() (acts, ops, archs []string) {
 	for a := range actions {
 		acts = append(acts, string(a))
 	}
@@ -259,10 +246,8 @@ func Supported() (acts, ops, archs, flags []string) {
 	for a := range archNames {
 		archs = append(archs, string(a))
 	}
-	flags = []string{string(specs.LinuxSeccompFlagLog), string(specs.LinuxSeccompFlagSpecAllow),
-		string(specs.LinuxSeccompFlagWaitKillableRecv), "SECCOMP_FILTER_FLAG_TSYNC"}
 	sort.Strings(acts)
 	sort.Strings(ops)
 	sort.Strings(archs)
-	return acts, ops, archs, flags
+	return acts, ops, archs
 }

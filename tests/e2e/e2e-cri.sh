@@ -346,6 +346,29 @@ EOF
 	[ -n "$BAD" ] && t 30 "${CRI[@]}" rm -f "$BAD" >/dev/null 2>&1
 else fail "start error surfaced" "(no pod)"; fi
 
+# 9b. Bidirectional mount propagation (kubelet's mountPropagation:
+# Bidirectional): CRI asks the runtime for an rbind,rshared mount of a
+# shared host directory and rootfsPropagation rshared; a mount the
+# container makes there must appear on the host
+if [ -n "$POD" ]; then
+	BIDIR="$BASE/bidir"
+	mkdir -p "$BIDIR" && mount --bind "$BIDIR" "$BIDIR" && mount --make-shared "$BIDIR"
+	cat >"$BASE/bidir.json" <<EOF
+{"metadata": {"name": "e2e-bidir"}, "image": {"image": "docker.io/library/busybox:latest"},
+ "command": ["sh", "-c", "mkdir -p /mnt/bidir/from-ctr && mount -t tmpfs ctr-tmpfs /mnt/bidir/from-ctr && echo mounted; sleep 300"],
+ "log_path": "e2e-bidir.log",
+ "mounts": [{"container_path": "/mnt/bidir", "host_path": "$BIDIR", "propagation": 2}],
+ "linux": {"security_context": {"capabilities": {"add_capabilities": ["SYS_ADMIN"]}}}}
+EOF
+	BID=$(t 60 "${CRI[@]}" create "$POD" "$BASE/bidir.json" "$BASE/pod.json" 2>"$BASE/err")
+	out=$(t 60 "${CRI[@]}" start "$BID" 2>&1); rc=$?
+	if [ -n "$BID" ] && [ $rc -eq 0 ] && wait_for 10 grep -q " $BIDIR/from-ctr " /proc/self/mountinfo; then
+		pass "Bidirectional propagation: the container's mount appears on the host"
+	else fail "Bidirectional propagation" "rc=$rc id=$BID $(cat "$BASE/err") $out; $(grep "$BIDIR" /proc/self/mountinfo)"; fi
+	[ -n "$BID" ] && t 30 "${CRI[@]}" rm -f "$BID" >/dev/null 2>&1
+	umount -l "$BIDIR/from-ctr" 2>/dev/null
+else fail "Bidirectional propagation" "(no pod)"; fi
+
 # 10. stopp / rmp
 if [ -n "$POD" ]; then
 	out=$(t 60 "${CRI[@]}" stopp "$POD" 2>&1); rc=$?

@@ -195,3 +195,106 @@ check_create_state() {
 	assert_status 0
 	echo "$output" | jq -e '.linux.seccomp.actions | index("SCMP_ACT_NOTIFY")' >/dev/null || fail "actions: $output"
 }
+
+# init_syscalls: what the init itself does after it loaded the filter (it
+# hands the listener over, closes its copy, reads, stats, execs...), with
+# the calls the Go runtime makes under it (fcntl on new files, futex, mmap)
+init_syscalls='["execve", "openat", "open", "read", "close", "fcntl", "futex", "mmap", "newfstatat", "rt_sigprocmask"]'
+
+@test "seccomp notify: the init's own syscalls under the filter do not hang create, run or exec" {
+	start_agent continue
+	local nnp
+	for nnp in true false; do
+		notify_profile "$init_syscalls" "$nnp"
+		update_config '.process.args = ["/bin/true"]'
+		run_fg "$CID"
+		assert_status 0
+		myrunc delete -f "$CID"
+	done
+	notify_profile "$init_syscalls" false
+	update_config '.process.args = ["sleep", "100"]'
+	run_detached "$CID"
+	myrunc exec "$CID" sh -c 'echo exec ran'
+	assert_status 0
+	assert_output_contains "exec ran"
+	grep -q ' 72$' "$AGENT_OUT/notify.log" || fail "no fcntl notified: $(sort -u "$AGENT_OUT/notify.log")"
+}
+
+@test "seccomp notify: an agent that never answers fails create after a deadline, with a clear error" {
+	start_agent hang
+	# the init closes its copy of the listener right after sending it
+	notify_profile '["close"]' false
+	myrunc_detached create --bundle "$BUNDLE" "$CID"
+	assert_error
+	assert_output_contains "after its seccomp listener went to the agent at $AGENT_SOCK" "the agent does not answer its notifications"
+	assert_nothing_left
+}
+
+@test "seccomp notify: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV" {
+	start_agent hang
+	notify_profile
+	update_config '.linux.seccomp.flags = ["SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"]
+		| .process.args = ["sh", "-c", "echo started; mkdir /tmp/x"]'
+	run_detached "$CID"
+	wait_for_content "$STDOUT_FILE" started
+	# the agent took the notification: mkdir now waits, and only a fatal
+	# signal ends the wait
+	retry 10 grep -q ' 83$' "$AGENT_OUT/notify.log" || fail "mkdir not notified: $(cat "$AGENT_OUT/notify.log")"
+	myrunc kill "$CID" TERM
+	sleep 0.5
+	[ "$(container_status "$CID")" = running ] || fail "SIGTERM ended a WAIT_KILLABLE_RECV wait"
+	myrunc kill "$CID" KILL
+	assert_status 0
+	wait_for_status "$CID" stopped
+}
+
+# runc_seccompagent: print the path of runc's example agent
+# (contrib/cmd/seccompagent), built once from its Go module and cached.
+runc_seccompagent() {
+	local dir=/tmp/clients/bin version=v1.1.15 bin
+	bin="$dir/seccompagent-$version"
+	mkdir -p "$dir"
+	(
+		flock 9
+		[ -x "$bin" ] && exit 0
+		command -v go >/dev/null || PATH=/usr/local/go/bin:$PATH
+		local gobin
+		gobin=$(mktemp -d "$dir/gobin.XXXXXX")
+		GOBIN="$gobin" GOFLAGS=-mod=mod GOTOOLCHAIN=local timeout 600 go install -tags seccomp \
+			"github.com/opencontainers/runc/contrib/cmd/seccompagent@$version" >&2 &&
+			mv "$gobin/seccompagent" "$bin"
+		rm -rf "$gobin"
+		[ -x "$bin" ]
+	) 9>"$dir/seccompagent.lock" || return 1
+	echo "$bin"
+}
+
+start_runc_agent() {
+	local bin
+	bin="$(runc_seccompagent)" || skip "runc's seccompagent could not be built (no Go module proxy?)"
+	mkdir -p "$AGENT_OUT"
+	# it logs every failed NOTIF_RECV, and loops on them once a container
+	# is gone: keep the start of its log only
+	(cd / && exec "$bin" -socketfile "$AGENT_SOCK" </dev/null >/dev/null 2> >(head -c 65536 >"$AGENT_OUT/agent.err"; exec cat >/dev/null) 3>&-) &
+	AGENT_PID=$!
+	on_teardown "kill $AGENT_PID"
+	retry 10 test -S "$AGENT_SOCK" || fail "runc's seccompagent did not listen: $(cat "$AGENT_OUT/agent.err")"
+}
+
+@test "seccomp notify: runc's example agent, with the init's own syscalls notified" {
+	start_runc_agent
+	local nnp
+	for nnp in false true; do
+		notify_profile '["execve", "openat", "open", "read", "close", "fcntl", "futex"]' "$nnp"
+		update_config '.process.args = ["/bin/true"]'
+		run_fg "$CID"
+		assert_status 0
+		myrunc delete -f "$CID"
+	done
+	# its chmod answer is an error of its own
+	notify_profile '["chmod", "fchmod", "fchmodat"]' false
+	update_config '.process.args = ["sh", "-c", "touch /tmp/f && chmod 777 /tmp/f"]'
+	run_fg "$CID"
+	assert_status 1
+	assert_output_contains "chmod" "/tmp/f" "No medium found"
+}

@@ -9,6 +9,8 @@ that listener with ANSWER:
   errno:N  the syscall fails with errno N
   ok       the syscall "succeeds" (returns 0) without being run
   close    the listener is closed at once (notified syscalls get ENOSYS)
+  continue the syscall runs as if never notified (USER_NOTIF_FLAG_CONTINUE)
+  hang     notifications are received and never answered (a stuck agent)
 Each notification is logged to OUTDIR/notify.log as "K PID SYSCALL-NR".
 OUTDIR/ready appears once SOCKET listens. Runs until killed."""
 import array, ctypes, errno, fcntl, os, select, socket, struct, sys
@@ -80,8 +82,12 @@ def answer_one(k, fd):
         raise
     nid, pid, _flags, nr = NOTIF.unpack_from(buf)[:4]
     log("%d %d %d" % (k, pid, nr))
+    if answer == "hang":
+        return
     if answer == "ok":
         resp = RESP.pack(nid, 0, 0, 0)
+    elif answer == "continue":
+        resp = RESP.pack(nid, 0, 0, 1)
     else:
         resp = RESP.pack(nid, 0, -int(answer.split(":", 1)[1]), 0)
     out = bytearray(RESP_BUF)
