@@ -91,8 +91,10 @@ func (p *copyPlan) applyEntry(c *copier, e srcEntry, dest string) error {
 			return c.copyOne(p.root, path.Join(orDot(e.rel), sub), target, false)
 		})
 	}
-	name := orDot(e.rel)
-	if p.add {
+	name, from := orDot(e.rel), p.root
+	if e.remote {
+		from = p.dl // a download is never extracted
+	} else if p.add {
 		if r, ok, err := openArchive(p.root, name); err != nil {
 			return err
 		} else if ok {
@@ -107,7 +109,7 @@ func (p *copyPlan) applyEntry(c *copier, e srcEntry, dest string) error {
 	if err := c.mkdirAll(path.Dir(target)); err != nil {
 		return err
 	}
-	return c.copyOne(p.root, name, target, true)
+	return c.copyOne(from, name, target, true)
 }
 
 // rel is an absolute image path as a name inside the root ("." for /).

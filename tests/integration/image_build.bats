@@ -329,7 +329,8 @@ assert_build_left_nothing() {
 	# $MRX execs timeout, which passes the TERM on to myrunc
 	"$MRX" image build --network none -t stopped:1 "$CTX" >"$TEST_DIR/out" 2>&1 </dev/null &
 	pid=$!
-	retry 20 grep -q started "$TEST_DIR/out" || fail "the RUN did not start: $(cat "$TEST_DIR/out")"
+	# the RUN's own line, not the Step line that names it
+	retry 20 grep -qx started "$TEST_DIR/out" || fail "the RUN did not start: $(cat "$TEST_DIR/out")"
 	kill -TERM "$pid"
 	local rc=0
 	wait "$pid" || rc=$?
@@ -591,5 +592,96 @@ assert_build_left_nothing() {
 	# container run -w through a link, as Docker's
 	ctr -0 run --rm --network none -w /var/run/other links:1 pwd
 	[ "$output" = /run/other ]
+	assert_build_left_nothing
+}
+
+# http_server DIR: python3's http.server serving DIR on 127.0.0.1 of the
+# lab's host (where the build runs, as the registry test's); sets HTTP to
+# http://127.0.0.1:PORT. Stopped at teardown by its pid.
+http_server() {
+	command -v python3 >/dev/null || skip "python3 not installed"
+	local info="$TEST_DIR/http.info"
+	in_lab python3 -c '
+import functools, http.server, os, sys
+handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
+handler.log_message = lambda *a: None
+srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+with open(sys.argv[2] + ".tmp", "w") as f:
+    f.write("%d %d\n" % (os.getpid(), srv.server_address[1]))
+os.rename(sys.argv[2] + ".tmp", sys.argv[2])
+srv.serve_forever()
+' "$1" "$info" </dev/null >/dev/null 2>&1 3>&- &
+	retry 10 test -s "$info" || fail "the http server did not start"
+	local pid port
+	read -r pid port <"$info"
+	on_teardown "kill $pid"
+	HTTP="http://127.0.0.1:$port"
+}
+
+@test "image build: ADD of a URL downloads the file (never extracted) with mode 0600 and the Last-Modified time, to dir/ or a file name; --chown and --chmod apply; the cache compares the content" {
+	local srv="$TEST_DIR/srv"
+	mkdir -p "$srv" "$TEST_DIR/tarsrc"
+	echo one >"$srv/hello.txt"
+	echo intar >"$TEST_DIR/tarsrc/x"
+	tar -C "$TEST_DIR/tarsrc" -czf "$srv/arch.tar.gz" x
+	touch -d "2020-01-02 03:04:05 UTC" "$srv/hello.txt" "$srv/arch.tar.gz"
+	http_server "$srv"
+	dockerfile <<-EOF
+		FROM busybox
+		RUN echo "bob:x:1234:1234::/home/bob:/bin/sh" >> /etc/passwd && echo "bob:x:1234:" >> /etc/group
+		ADD $HTTP/hello.txt /dl/
+		ADD $HTTP/arch.tar.gz /dl/
+		ADD $HTTP/hello.txt /named.txt
+		ADD --chown=bob --chmod=640 $HTTP/hello.txt /owned/
+		RUN cat /dl/hello.txt >/copied
+	EOF
+	build -0 --network none -t url:1 "$CTX"
+	assert_output_contains "Step 3/7 : ADD $HTTP/hello.txt /dl/"
+	ctr -0 run --rm --network none url:1 sh -c 'stat -c "%n %a %u:%g %Y" /dl/hello.txt /dl/arch.tar.gz /named.txt /owned/hello.txt; ls /dl; cat /named.txt /copied'
+	[ "$output" = "$(printf '%s\n' '/dl/hello.txt 600 0:0 1577934245' '/dl/arch.tar.gz 600 0:0 1577934245' \
+		'/named.txt 600 0:0 1577934245' '/owned/hello.txt 640 1234:1234 1577934245' arch.tar.gz hello.txt one one)" ]
+	# downloaded again and unchanged (a new Last-Modified alone changes nothing): every step from the cache
+	touch -d "2021-05-06 07:08:09 UTC" "$srv/hello.txt"
+	build -0 --network none -t url:2 "$CTX"
+	[ "$(grep -c -- ' ---> Using cache' <<<"$output")" -eq 6 ]
+	[ "$(inspect url:2 '{{.Id}}')" = "$(inspect url:1 '{{.Id}}')" ]
+	# changed content: the first ADD of it and every step after are run again
+	echo two >"$srv/hello.txt"
+	build -0 --network none -t url:3 "$CTX"
+	[ "$(grep -c -- ' ---> Using cache' <<<"$output")" -eq 1 ]
+	ctr -0 run --rm --network none url:3 cat /dl/hello.txt /named.txt /copied /owned/hello.txt
+	[ "$output" = "$(printf 'two\ntwo\ntwo\ntwo')" ]
+	assert_build_left_nothing
+}
+
+@test "image build: ADD of a URL that answers 404 or refuses the connection fails the step, naming the URL and the status, and leaves nothing behind" {
+	mkdir -p "$TEST_DIR/srv"
+	http_server "$TEST_DIR/srv"
+	local before
+	before=$(MR image ls -aq | sort)
+	dockerfile <<-EOF
+		FROM busybox
+		ADD $HTTP/missing.txt /dl/
+	EOF
+	build -1 --network none -t bad:1 "$CTX"
+	assert_output_contains "step 2/2" "failed to GET $HTTP/missing.txt with status 404"
+	assert_output_not_contains "Successfully built"
+	[ "$(MR image ls -aq | sort)" = "$before" ]
+	# nothing listens on port 1 of the lab's host
+	dockerfile <<-EOF
+		FROM busybox
+		ADD http://127.0.0.1:1/file.txt /dl/
+	EOF
+	build -1 --network none -t bad:2 "$CTX"
+	assert_output_contains "step 2/2" "http://127.0.0.1:1/file.txt" "connection refused"
+	[ "$(MR image ls -aq | sort)" = "$before" ]
+	# a URL naming no file cannot go into a directory
+	dockerfile <<-EOF
+		FROM busybox
+		ADD $HTTP/ /dl/
+	EOF
+	build -1 --network none -t bad:3 "$CTX"
+	assert_output_contains "step 2/2" "cannot determine a file name"
+	[ "$(MR image ls -aq | sort)" = "$before" ]
 	assert_build_left_nothing
 }
