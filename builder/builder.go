@@ -179,10 +179,10 @@ func (b *builder) buildStage(s *instructions.Stage) (*stage, error) {
 		return nil, b.stepError(s.SourceCode, err)
 	}
 	for _, cmd := range s.Commands {
-		if err := b.ctx.Err(); err != nil {
-			return nil, err
-		}
 		b.printStep(source(cmd))
+		if err := b.ctx.Err(); err != nil {
+			return nil, b.stepError(source(cmd), err)
+		}
 		if err := b.dispatch(st, cmd); err != nil {
 			return nil, b.stepError(source(cmd), err)
 		}
@@ -191,6 +191,9 @@ func (b *builder) buildStage(s *instructions.Stage) (*stage, error) {
 }
 
 func (b *builder) stepError(src string, err error) error {
+	if errors.Is(err, context.Canceled) {
+		err = errors.New("the build was stopped (interrupted or terminated)")
+	}
 	return fmt.Errorf("step %d/%d (%s): %w", b.step, b.total, src, err)
 }
 

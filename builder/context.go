@@ -90,8 +90,9 @@ func hasMeta(p string) bool { return strings.ContainsAny(p, `*?[\`) }
 
 // srcEntry is one source a COPY names, after globbing.
 type srcEntry struct {
-	rel string // relative to the root; "" is the root
-	dir bool
+	rel    string // relative to the root; "" is the root
+	dir    bool
+	remote bool // an ADD URL's download: rel is in the plan's download directory
 }
 
 // resolve finds the sources a COPY pattern names. A named source that is

@@ -31,6 +31,22 @@ type copyPlan struct {
 	chown   string
 	mode    *fs.FileMode // --chmod
 	add     bool
+	// ADD's URLs, downloaded into their own directory: entries with
+	// remote set are files there, never extracted
+	dl     *os.Root
+	dlWork *workDir
+}
+
+func (p *copyPlan) close() {
+	if p.root != nil {
+		p.root.Close()
+	}
+	if p.dl != nil {
+		p.dl.Close()
+	}
+	if p.dlWork != nil {
+		p.dlWork.remove()
+	}
 }
 
 // copyChange plans a COPY or ADD: its sources are hashed for the cache
@@ -39,12 +55,16 @@ func (b *builder) copyChange(st *stage, a copyArgs) (change, error) {
 	if len(a.sd.SourcePaths) == 0 {
 		return change{}, fmt.Errorf("%s requires at least two arguments", a.name)
 	}
+	var urls []string
 	for _, s := range a.sd.SourcePaths {
 		if isURL(s) {
 			if !a.add {
 				return change{}, fmt.Errorf("source can't be a URL for %s", a.name)
 			}
-			return change{}, fmt.Errorf("ADD %s: remote sources are not supported: this builder fetches nothing from the network (download the file into the build context and ADD it from there)", s)
+			if !isHTTPURL(s) {
+				return change{}, fmt.Errorf("%s: only http:// and https:// URLs are supported (a git repository is BuildKit-only)", s)
+			}
+			urls = append(urls, s)
 		}
 	}
 	mode, err := parseChmod(a.chmod)
@@ -56,17 +76,24 @@ func (b *builder) copyChange(st *stage, a copyArgs) (change, error) {
 		return change{}, err
 	}
 	p := &copyPlan{src: src, dest: destPath(a.sd.DestPath, st.cfg.WorkingDir), chown: a.chown, mode: mode, add: a.add}
+	p.destDir = strings.HasSuffix(a.sd.DestPath, "/") || a.sd.DestPath == "." || a.sd.DestPath == ".."
 	fail := func(err error) (change, error) {
-		if p.root != nil {
-			p.root.Close()
-		}
+		p.close()
 		release()
 		return change{}, err
 	}
 	if p.root, err = os.OpenRoot(src.dir); err != nil {
 		return fail(err)
 	}
+	if len(urls) > 0 {
+		if err := b.fetchRemote(p, urls); err != nil {
+			return fail(err)
+		}
+	}
 	for _, s := range a.sd.SourcePaths {
+		if isURL(s) {
+			continue
+		}
 		found, err := src.resolve(p.root, s)
 		if err != nil {
 			return fail(err)
@@ -77,7 +104,6 @@ func (b *builder) copyChange(st *stage, a copyArgs) (change, error) {
 	if len(p.entries) == 0 {
 		return fail(fmt.Errorf("no source files were specified"))
 	}
-	p.destDir = strings.HasSuffix(a.sd.DestPath, "/") || a.sd.DestPath == "." || a.sd.DestPath == ".."
 	if many && !p.destDir {
 		return fail(fmt.Errorf("when using %s with more than one source file, the destination must be a directory and end with a /", a.name))
 	}
@@ -86,9 +112,9 @@ func (b *builder) copyChange(st *stage, a copyArgs) (change, error) {
 		return fail(err)
 	}
 	return change{
-		createdBy: nop(&st.cfg, fmt.Sprintf("%s %s%s:%s in %s ", a.name, copyFlags(a), kind, sum, p.dest)),
+		createdBy: nopCopy(&st.cfg, fmt.Sprintf("%s %s%s:%s in %s ", a.name, copyFlags(a), kind, sum, p.dest)),
 		layer:     p.apply,
-		release:   func() { p.root.Close(); release() },
+		release:   func() { p.close(); release() },
 	}, nil
 }
 
@@ -149,6 +175,12 @@ func (p *copyPlan) hash() (kind, sum string, err error) {
 	h := sha256.New()
 	for _, e := range p.entries {
 		fmt.Fprintf(h, "entry %q\n", e.rel)
+		if e.remote {
+			if err := hashFile(h, p.dl, e.rel, true); err != nil {
+				return "", "", err
+			}
+			continue
+		}
 		if !e.dir {
 			if err := hashFile(h, p.root, orDot(e.rel), true); err != nil {
 				return "", "", err

@@ -20,6 +20,7 @@ import (
 
 	"myrunc/engine"
 	"myrunc/image/unpack"
+	"myrunc/internal/inscope"
 )
 
 // copier writes into a step's root filesystem, never outside it (every
@@ -55,7 +56,11 @@ func (p *copyPlan) apply(rootfs string) error {
 		}
 		c.uid, c.gid = int(u.UID), int(u.GID)
 	}
-	dest := rel(p.dest)
+	resolved, err := inscope.Resolve(rootfs, p.dest)
+	if err != nil {
+		return err
+	}
+	dest := rel(resolved)
 	for _, e := range p.entries {
 		if err := p.applyEntry(c, e, dest); err != nil {
 			return err
@@ -86,8 +91,10 @@ func (p *copyPlan) applyEntry(c *copier, e srcEntry, dest string) error {
 			return c.copyOne(p.root, path.Join(orDot(e.rel), sub), target, false)
 		})
 	}
-	name := orDot(e.rel)
-	if p.add {
+	name, from := orDot(e.rel), p.root
+	if e.remote {
+		from = p.dl // a download is never extracted
+	} else if p.add {
 		if r, ok, err := openArchive(p.root, name); err != nil {
 			return err
 		} else if ok {
@@ -102,7 +109,7 @@ func (p *copyPlan) applyEntry(c *copier, e srcEntry, dest string) error {
 	if err := c.mkdirAll(path.Dir(target)); err != nil {
 		return err
 	}
-	return c.copyOne(p.root, name, target, true)
+	return c.copyOne(from, name, target, true)
 }
 
 // rel is an absolute image path as a name inside the root ("." for /).
@@ -324,9 +331,13 @@ func xzReader(r io.Reader) (io.Reader, func(), error) {
 	return out, func() { out.Close(); cmd.Wait() }, nil
 }
 
-// mkdirInRoot makes dir (an absolute image path) inside rootfs, owned by
-// uid:gid where it is made.
+// mkdirInRoot makes dir (an absolute image path, its links followed in
+// the image) inside rootfs, owned by uid:gid where it is made.
 func mkdirInRoot(rootfs, dir string, uid, gid int) error {
+	dir, err := inscope.Resolve(rootfs, dir)
+	if err != nil {
+		return err
+	}
 	dst, err := os.OpenRoot(rootfs)
 	if err != nil {
 		return err

@@ -26,12 +26,12 @@ func parseDockerfile(data []byte) (*dockerfile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dockerfile parse error: %w", err)
 	}
+	if err := fromFirst(res.AST); err != nil {
+		return nil, err
+	}
 	stages, meta, err := instructions.Parse(res.AST, nil)
 	if err != nil {
 		return nil, err
-	}
-	if len(stages) == 0 {
-		return nil, errors.New("dockerfile parse error: no FROM instruction: a Dockerfile must start with FROM (after ARGs)")
 	}
 	for _, st := range stages {
 		for _, cmd := range st.Commands {
@@ -41,6 +41,22 @@ func parseDockerfile(data []byte) (*dockerfile, error) {
 		}
 	}
 	return &dockerfile{stages: stages, metaArgs: meta, lex: shell.NewLex(res.EscapeToken)}, nil
+}
+
+// fromFirst checks that the first instruction after the ARGs is FROM
+// (BuildKit's own message, "no build stage in current context", does not
+// say what is wrong).
+func fromFirst(ast *parser.Node) error {
+	for _, n := range ast.Children {
+		switch strings.ToLower(n.Value) {
+		case "arg":
+			continue
+		case "from":
+			return nil
+		}
+		return fmt.Errorf("dockerfile line %d: %s before FROM: a Dockerfile must start with FROM (after ARGs)", n.StartLine, strings.ToUpper(n.Value))
+	}
+	return errors.New("dockerfile parse error: no FROM instruction: a Dockerfile must start with FROM (after ARGs)")
 }
 
 func line(cmd instructions.Command) int {

@@ -73,8 +73,15 @@ func (b *builder) runStep(w *workDir, rs *runStep) error {
 	if err := spec.Validate(s); err != nil {
 		return err
 	}
+	stubs, err := mountStubs(w.rootfs(), s)
+	if err != nil {
+		return err
+	}
 	code, err := b.runContainer(w, s)
 	if err != nil {
+		return err
+	}
+	if err := removeStubs(w.rootfs(), stubs); err != nil {
 		return err
 	}
 	b.printf("Removing intermediate container %s\n", short)

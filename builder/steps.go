@@ -41,6 +41,13 @@ func nop(cfg *v1.Config, text string) string {
 	return strings.Join(append(slices.Clone(shellOf(cfg)), "#(nop) ", text), " ")
 }
 
+// nopCopy is the history line of a COPY or ADD: Docker's classic builder
+// writes these with one space after "#(nop)" and one at the end
+// ("/bin/sh -c #(nop) COPY file:HASH in /dst ").
+func nopCopy(cfg *v1.Config, text string) string {
+	return strings.Join(append(slices.Clone(shellOf(cfg)), "#(nop) "+text), " ")
+}
+
 // expander expands $VARS in words with the stage's ARGs and ENV.
 func (b *builder) expander(st *stage) instructions.SingleWordExpander {
 	env := shell.EnvsFromSlice(append(st.args.env(st.cfg.Env), st.cfg.Env...))

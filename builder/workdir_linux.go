@@ -100,11 +100,13 @@ func (b *builder) layerStep(st *stage, ch change) (string, func(), error) {
 
 func isEmptyDir(dir string) bool {
 	f, err := os.Open(dir)
-	if err != nil {
-		return false
-	}
+	return err == nil && emptyDir(f)
+}
+
+// emptyDir says whether the open directory f has no entry; it closes f.
+func emptyDir(f *os.File) bool {
 	defer f.Close()
-	_, err = f.Readdirnames(1)
+	_, err := f.Readdirnames(1)
 	return errors.Is(err, io.EOF)
 }
 

@@ -16,6 +16,7 @@ import (
 	"myrunc/image"
 	"myrunc/internal/atomicfile"
 	"myrunc/internal/fastjson"
+	"myrunc/internal/inscope"
 	"myrunc/internal/selfexe"
 	"myrunc/internal/trace"
 	"myrunc/libcontainer"
@@ -235,6 +236,11 @@ func mkdirInRoot(root, dir string) error {
 		return err
 	}
 	defer r.Close()
+	// the image's own links lead where they would in the container
+	dir, err = inscope.Resolve(root, dir)
+	if err != nil {
+		return err
+	}
 	rel := strings.TrimLeft(dir, "/")
 	if rel == "" {
 		return nil

@@ -122,3 +122,35 @@ func TestPruneTakesDanglingChains(t *testing.T) {
 		t.Fatalf("prune -a deleted %v, want the app, its step and the base", deleted)
 	}
 }
+
+func TestHistoryNamesBuildSteps(t *testing.T) {
+	needRoot(t)
+	s, _ := Open(t.TempDir())
+	upper := t.TempDir()
+	os.WriteFile(filepath.Join(upper, "a"), []byte("1"), 0o644)
+	base, err := s.Child(nil, upper, CommitOptions{CreatedBy: "ADD base"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := buildChain(t, s, base)
+	var ids []string
+	for _, e := range s.History(b) {
+		ids = append(ids, e.ID)
+	}
+	// newest first: the image, its parent step, the base
+	if want := []string{b.ID, a.ID, base.ID}; !slices.Equal(ids, want) {
+		t.Fatalf("history IDs %q, want %q", ids, want)
+	}
+	// an image whose history does not tell of every layer names no step:
+	// its rows cannot be matched to its parents'
+	if _, err := loadBytes(t, s, dockerArchive(t, "nohist:1", layerTar(map[string]string{"a": "1"}))); err != nil {
+		t.Fatal(err)
+	}
+	nh, _ := s.Get("nohist:1")
+	_, nb := buildChain(t, s, nh)
+	for i, e := range s.History(nb)[1:] {
+		if e.ID != "<missing>" {
+			t.Fatalf("row %d named %s", i+1, e.ID)
+		}
+	}
+}

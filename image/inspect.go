@@ -164,6 +164,7 @@ func (s *Store) History(img *Image) []HistoryEntry {
 		}
 		out = append(out, e)
 	}
+	s.nameAncestors(img, out)
 	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
 		out[i], out[j] = out[j], out[i]
 	}
@@ -171,4 +172,31 @@ func (s *Store) History(img *Image) []HistoryEntry {
 		out[0].ID = img.ID
 	}
 	return out
+}
+
+// nameAncestors puts the IDs of the stored images img was built on
+// (its Parent chain) on the history rows that end them, as Docker shows
+// a local build's steps; rows is oldest first.
+func (s *Store) nameAncestors(img *Image, rows []HistoryEntry) {
+	layers := 0
+	for _, h := range img.Config.History {
+		if !h.EmptyLayer {
+			layers++
+		}
+	}
+	if layers != len(img.Config.RootFS.DiffIDs) {
+		return // rows and layers do not line up: a parent's row cannot be told
+	}
+	for id := img.Parent; id != ""; {
+		p, err := s.Get(id)
+		if err != nil {
+			return
+		}
+		n := len(p.Config.History)
+		if n == 0 || n >= len(rows) || rows[n-1].ID != "<missing>" {
+			return // not a prefix of img's history (or a cycle): name nothing
+		}
+		rows[n-1].ID = p.ID
+		id = p.Parent
+	}
 }

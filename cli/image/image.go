@@ -20,10 +20,19 @@ import (
 var Command = &cli.Command{
 	Name:  "image",
 	Usage: "manage images: build, pull, push, load, save, import, ls, inspect, history, tag, rm, prune",
-	Subcommands: []*cli.Command{
+	Subcommands: shortOptions([]*cli.Command{
 		buildCommand, pullCommand, pushCommand, loadCommand, saveCommand, importCommand, lsCommand,
 		inspectCommand, historyCommand, tagCommand, rmCommand, pruneCommand,
-	},
+	}),
+}
+
+// shortOptions lets single-letter flags combine (`ls -aq`, `rm -f`), as
+// Docker's CLI does.
+func shortOptions(cmds []*cli.Command) []*cli.Command {
+	for _, c := range cmds {
+		c.UseShortOptionHandling = true
+	}
+	return cmds
 }
 
 // OpenStore opens the image store under the global --data-root.
