@@ -120,7 +120,8 @@ func runtimeFeatures() *features.Features {
 			IntelRdt: &features.IntelRdt{Enabled: no()},
 			// idmapped bind mounts: mounts[].uidMappings/gidMappings, idmap, ridmap
 			MountExtensions: &features.MountExtensions{IDMap: &features.IDMap{Enabled: yes()}},
-			NetDevices:      &features.NetDevices{Enabled: no()},
+			// linux.netDevices: moved in at create (libcontainer/netdev_linux.go)
+			NetDevices: &features.NetDevices{Enabled: yes()},
 			// set_mempolicy(2) modes and flags the init applies
 			MemoryPolicy: &features.MemoryPolicy{
 				Modes: []string{"MPOL_DEFAULT", "MPOL_BIND", "MPOL_INTERLEAVE", "MPOL_WEIGHTED_INTERLEAVE",

@@ -56,7 +56,7 @@ func TestFeaturesJSONRoundTrip(t *testing.T) {
 		"mountExtensions.idmap.enabled": l.MountExtensions.IDMap.Enabled, "netDevices.enabled": l.NetDevices.Enabled,
 	} {
 		want := name == "cgroup.v1" || name == "cgroup.v2" || name == "seccomp.enabled" ||
-			name == "mountExtensions.idmap.enabled"
+			name == "mountExtensions.idmap.enabled" || name == "netDevices.enabled"
 		if p == nil || *p != want {
 			t.Errorf("linux.%s = %v, want %v", name, p, want)
 		}

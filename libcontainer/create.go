@@ -99,6 +99,7 @@ type prepared struct {
 	dirs       []cgroups.Dir
 	plan       *rootfs.Plan
 	send, recv *os.File // the console's ends (process.terminal)
+	netDevs    []*netDev
 }
 
 func (pr *prepared) close() {
@@ -130,6 +131,9 @@ func (c *Container) prepare(o *CreateOpts) (_ *prepared, err error) {
 			pr.close()
 		}
 	}()
+	if pr.netDevs, err = planNetDevices(s.Linux.NetDevices); err != nil {
+		return nil, err
+	}
 	if pr.cgPath, err = cgroups.CleanPath(s.Linux.CgroupsPath, c.id); err != nil {
 		return nil, fmt.Errorf("linux.cgroupsPath: %w", err)
 	}
@@ -184,6 +188,11 @@ func (c *Container) createInit(o *CreateOpts, rb *rollback) (*initProcess, *Stat
 	}
 	trace.Mark("spawned init")
 	pid := p.pid
+	// before the hooks, which may configure the devices
+	rb.netDevs, err = moveNetDevices(pr.netDevs, pid)
+	if err != nil {
+		return nil, nil, err
+	}
 	_, start, err := procStat(pid)
 	if err != nil {
 		return nil, nil, fmt.Errorf("container init exited early: %w", err)
@@ -392,10 +401,12 @@ type rollback struct {
 	// hostRootfs: the container has no mount namespace of its own; its
 	// mounts under this rootfs are on the host
 	hostRootfs string
+	netDevs    []*netDev // moved into the init's network namespace
 }
 
 func (r *rollback) run() {
 	if r.init != nil {
+		returnNetDevices(r.netDevs, r.init.pid)
 		r.init.kill()
 		r.init.sock.Close()
 		r.init.gate.Close()

@@ -48,6 +48,7 @@ func validateNamespaces(s *specs.Spec) error {
 		func() error { return checkIDMapUserNS(s.Mounts, ns) },
 		func() error { return checkTimeOffsets(l.TimeOffsets, ns) },
 		func() error { return checkSysctl(l.Sysctl, ns) },
+		func() error { return checkNetDevices(l.NetDevices, ns) },
 	)
 }
 

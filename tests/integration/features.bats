@@ -54,6 +54,8 @@ features_json() {
 	[ "$(jq -r '.linux.cgroup.systemd' "$FEATURES")" = false ]
 	[ "$(jq -r '.linux.apparmor.enabled' "$FEATURES")" = false ]
 	[ "$(jq -r '.linux.selinux.enabled' "$FEATURES")" = false ]
+	# linux.netDevices works (netdevices.bats)
+	[ "$(jq -r '.linux.netDevices.enabled' "$FEATURES")" = true ]
 	[ "$(jq -r '.annotations["org.opencontainers.runc.checkpoint.enabled"]' "$FEATURES")" = false ]
 	local v
 	v="$("$MYRUNC" --version | sed -n 's/^myrunc version //p')"
