@@ -137,3 +137,25 @@ cexec() {
 	assert_nothing_left
 	H ip link del nd0
 }
+
+@test "netDevices: into a joined network namespace, with a %d template name; delete leaves the device there" {
+	host_device
+	local ns="${ID_BASE}-ctr"
+	ip netns add "$ns" || fail "ip netns add"
+	on_teardown "ip netns del '$ns'"
+	setup_bundle sleep 1000
+	update_config '.linux.netDevices = {"nd0": {"name": "cx%d"}}
+		| .linux.namespaces |= map(if .type == "network" then .path = $p else . end)' --arg p "/run/netns/$ns"
+	MR run -d --bundle "$BUNDLE" "$CID" </dev/null >"$TEST_DIR/run.out" 2>&1 || fail "run: $(cat "$TEST_DIR/run.out")"
+	run nsenter "--net=/run/netns/$ns" ip -o addr show cx0
+	echo "$output"
+	[ "$status" -eq 0 ] || fail "no cx0 in the joined netns"
+	assert_output_contains "inet 10.77.0.1/24"
+	mr -0 delete -f "$CID"
+	# the namespace outlives the container, and so does the device in it
+	nsenter "--net=/run/netns/$ns" ip link show cx0 >/dev/null || fail "cx0 left the joined netns at delete"
+	H ip link show nd0 >/dev/null 2>&1 && fail "nd0 came back to the lab's host"
+	ip netns del "$ns"
+	retry 20 lab_settled || fail "nd0p still on the lab's host after its peer's netns went"
+	assert_nothing_left
+}
