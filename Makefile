@@ -152,6 +152,13 @@ badconfig: $(BIN_DEP)
 badconfig-long: $(BIN_DEP)
 	$(GO) run -tags "$(BUILDTAGS)" ./tests/badconfig -myrunc $(MYRUNC_ABS) -seed 0 -random $(or $(BADCONFIG_N),1000)
 
+# SOAK_N lifecycles in a row (run, exec, pause, resume, update, delete),
+# sampling mounts, cgroups, fds, threads, netns and the runtime's RSS every
+# SOAK_EVERY; prints each one's slope per 1000. Not in make test (minutes).
+.PHONY: soak
+soak: $(BIN_DEP)
+	tests/reliability/soak.sh $(MYRUNC_ABS) $(or $(SOAK_N),2000) $(or $(SOAK_EVERY),100)
+
 bench: $(BIN_DEP)
 	MYRUNC=$(MYRUNC_ABS) tests/bench/bench.sh
 	@echo; echo "CVE-2019-5736 protection, per container: the init binary sealed vs opened plainly"
