@@ -3,12 +3,13 @@
 #
 # N lifecycles in a row (default 2000): run -d, exec, pause, resume,
 # update, delete. Every EVERY (default 100) it samples what a leak would
-# grow: the host's mounts, this run's cgroup dirs and the host's, open
-# file handles, threads, network namespaces, processes left in the work
-# dir or in this run's cgroups, and the runtime's own peak RSS (of `list` and of `run -d`). Prints
-# a table and the slope of each per 1000 lifecycles.
-# Fails if anything of this run is left at the end, or if what is this
-# run's own grew (the host-wide counts move with whatever else runs).
+# grow: mounts (the host's, and this run's: under its work dir), cgroup
+# dirs (this run's, and the host's), open file handles, threads and
+# network namespaces of the host, processes of this run left (in its
+# work dir or its cgroups), and the runtime's peak RSS (of `list` and of
+# `run -d`). Prints a table and the slope of each per 1000 lifecycles.
+# The host-wide counts move with whatever else runs on the machine; the
+# run's own must be zero at the end, or it fails.
 # Needs root, jq, a static busybox.
 set -u
 
@@ -68,8 +69,9 @@ live_left() {
 }
 
 sample() {
-	local i=$1 mounts cg_ours cg_all files threads netns left rss_state rss_run
+	local i=$1 mounts mnt_ours cg_ours cg_all files threads netns left rss_state rss_run
 	mounts=$(wc -l </proc/self/mountinfo)
+	mnt_ours=$(awk -v w="$work/" 'index($5, w) == 1' /proc/self/mountinfo | wc -l)
 	cg_ours=$(find /sys/fs/cgroup/*/ -path "*/$prefix/*" -type d 2>/dev/null | wc -l)
 	cg_all=$(find /sys/fs/cgroup/ -mindepth 2 -maxdepth 3 -type d 2>/dev/null | wc -l)
 	files=$(cut -f1 /proc/sys/fs/file-nr)
@@ -81,11 +83,11 @@ sample() {
 	mv "$bundle/c.json" "$bundle/config.json"
 	rss_run=$(runtime_rss run -d --bundle "$bundle" rss)
 	r delete -f rss
-	printf '%6d %7d %6d %7d %8d %8d %6d %5d %9d %9d\n' "$i" "$mounts" "$cg_ours" "$cg_all" "$files" "$threads" "$netns" "$left" "$rss_state" "$rss_run" | tee -a "$work/samples"
+	printf '%6d %7d %7d %6d %7d %8d %8d %6d %5d %9d %9d\n' "$i" "$mounts" "$mnt_ours" "$cg_ours" "$cg_all" "$files" "$threads" "$netns" "$left" "$rss_state" "$rss_run" | tee -a "$work/samples"
 }
 
 echo "soak: $n lifecycles (run -d, exec, pause, resume, update, delete), a sample every $every; runtime $myrunc"
-printf '%6s %7s %6s %7s %8s %8s %6s %5s %9s %9s\n' 'done' mounts cg_run cg_host files threads netns left rss_list rss_run
+printf '%6s %7s %7s %6s %7s %8s %8s %6s %5s %9s %9s\n' 'done' mounts mnt_run cg_run cg_host files threads netns left rss_list rss_run
 # one lifecycle first: the first run fills the runtime's caches (slim
 # init, seccomp), which is not growth
 lifecycle 0 || { echo "soak: warm-up lifecycle failed" >&2; exit 1; }
@@ -98,10 +100,10 @@ done
 echo "soak: $n lifecycles in $((SECONDS - start)) s"
 
 # slope per 1000 lifecycles of each column (least squares)
-awk 'BEGIN { split("done mounts cg_run cg_host files threads netns left rss_list rss_run", name) }
-	{ n++; for (c = 1; c <= 10; c++) v[n, c] = $c }
+awk 'BEGIN { split("done mounts mnt_run cg_run cg_host files threads netns left rss_list rss_run", name) }
+	{ n++; for (c = 1; c <= 11; c++) v[n, c] = $c }
 	END {
-		for (c = 2; c <= 10; c++) {
+		for (c = 2; c <= 11; c++) {
 			sx = sy = sxx = sxy = 0
 			for (i = 1; i <= n; i++) { x = v[i, 1]; y = v[i, c]; sx += x; sy += y; sxx += x * x; sxy += x * y }
 			d = n * sxx - sx * sx
@@ -112,8 +114,10 @@ awk 'BEGIN { split("done mounts cg_run cg_host files threads netns left rss_list
 
 fail=0
 last=$(tail -1 "$work/samples")
-read -r _ _ cg_ours _ _ _ _ left _ _ <<<"$last"
-entries=$(find "$root" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
+read -r _ _ mnt_ours cg_ours _ _ _ _ left _ _ <<<"$last"
+[ "$mnt_ours" -eq 0 ] || { echo "soak: $mnt_ours mounts of this run left" >&2; fail=1; }
+# .cache holds the runtime's sealed inits, kept on purpose
+entries=$(find "$root" -mindepth 1 -maxdepth 1 ! -name .cache 2>/dev/null | wc -l)
 [ "$cg_ours" -eq 0 ] || { echo "soak: $cg_ours cgroup dirs of this run left" >&2; fail=1; }
 [ "$left" -eq 0 ] || { echo "soak: $left processes left" >&2; fail=1; }
 [ "$entries" -eq 0 ] || { echo "soak: $entries state dirs left" >&2; fail=1; }
