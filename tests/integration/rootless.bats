@@ -41,7 +41,10 @@ teardown() {
 	left="$(ls "$RL_DIR/xdg/myrunc" 2>/dev/null)"
 	teardown_test || rc=$?
 	# a leak fails the test, after the clean-up above has run
-	[ -z "$left" ] || fail "rootless state left after delete -f of every container: $left"
+	if [ -n "$left" ]; then
+		fail "rootless state left after delete -f of every container: $left"
+		return 1
+	fi
 	return $rc
 }
 
