@@ -7,6 +7,7 @@
 #   make bench-engine   container run -d -p / rm -f vs podman
 #   make bench-images   pull+unpack of a Debian image vs podman, skopeo+umoci, the gunzip floor
 #   make conformance  OCI runtime-tools validation suite, PASS/FAIL per test (OCI_FILTER=)
+#   make soak       SOAK_N lifecycles in a row: leak counts sampled, their slopes (not in make test)
 # MYRUNC=PATH runs another binary instead of ./myrunc (and skips the build).
 
 SHELL := /bin/bash
