@@ -18,6 +18,7 @@ NETLAB="$BATS_TEST_DIRNAME/../tools/netlab.sh"
 
 setup() {
 	setup_test
+	command -v nft >/dev/null || skip "nft not installed (netlab.sh snapshot needs it: apt-get install nftables)"
 	LAB="$ID_BASE"
 	eval "$("$NETLAB" up "$LAB" 3>&-)" || fail "netlab up failed"
 	"$NETLAB" snapshot "$LAB" "$TEST_DIR/before.snap"
