@@ -8,6 +8,7 @@
 #   make bench-build    image build (no cache, all cached) vs podman build
 #   make bench-images   pull+unpack of a Debian image vs podman, skopeo+umoci, the gunzip floor
 #   make conformance  OCI runtime-tools validation suite, PASS/FAIL per test (OCI_FILTER=)
+#   make soak       SOAK_N lifecycles in a row: leak counts sampled, their slopes (not in make test)
 # MYRUNC=PATH runs another binary instead of ./myrunc (and skips the build).
 
 SHELL := /bin/bash
@@ -160,6 +161,13 @@ badconfig: $(BIN_DEP)
 
 badconfig-long: $(BIN_DEP)
 	$(GO) run -tags "$(BUILDTAGS)" ./tests/badconfig -myrunc $(MYRUNC_ABS) -seed 0 -random $(or $(BADCONFIG_N),1000)
+
+# SOAK_N lifecycles in a row (run, exec, pause, resume, update, delete),
+# sampling mounts, cgroups, fds, threads, netns and the runtime's RSS every
+# SOAK_EVERY; prints each one's slope per 1000. Not in make test (minutes).
+.PHONY: soak
+soak: $(BIN_DEP)
+	tests/reliability/soak.sh $(MYRUNC_ABS) $(or $(SOAK_N),2000) $(or $(SOAK_EVERY),100)
 
 bench: $(BIN_DEP)
 	MYRUNC=$(MYRUNC_ABS) tests/bench/bench.sh

@@ -1,8 +1,13 @@
 package libcontainer
 
 import (
+	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
+
+	"golang.org/x/sys/unix"
 
 	"myrunc/internal/sealedbin"
 	"myrunc/libcontainer/slimbin"
@@ -23,14 +28,28 @@ func initExe(slimRoot string, nsenter bool) *os.File {
 	if nsenter {
 		prefix, data, sum = "myrunc-nsinit-", slimbin.NsenterBinary, slimbin.NsenterSum()
 	}
-	if slimRoot != "" && len(data) > 0 {
+	if len(data) == 0 {
+		noSlimInit.Do(func() {
+			slog.Warn("this build has no slim init (it was not built by make build): the container's init runs from the runtime's own binary")
+		})
+	} else if slimRoot != "" {
 		dir := filepath.Join(slimRoot, ".cache", "init")
-		if path, err := sealedbin.Cache(dir, prefix, sum, data); err == nil {
-			if f, err := sealedbin.Seal(path); err == nil {
+		path, err := sealedbin.Cache(dir, prefix, sum, data)
+		if err == nil {
+			f, serr := sealedbin.Seal(path)
+			if serr == nil {
 				return f
 			}
+			err = serr
+		}
+		// rootless: nothing can be sealed, by design (see above)
+		if !errors.Is(err, unix.EPERM) {
+			slog.Warn("the slim init cannot be used: the container's init runs from the runtime's own binary", "error", err)
 		}
 	}
 	f, _ := sealedbin.Seal("/proc/self/exe")
 	return f
 }
+
+// noSlimInit warns once per process of a build without a slim init.
+var noSlimInit sync.Once

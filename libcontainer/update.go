@@ -56,7 +56,13 @@ func (c *Container) Update(r *specs.LinuxResources) error {
 	}
 	delta, warnings := updatable(r)
 	if sizes := missingHugetlb(m.Dirs(), delta.HugepageLimits); len(sizes) > 0 {
-		// runc ignores them silently; kubelet sends them for every size
+		// a limit asked for is refused, as create refuses it; zeros mean
+		// none (kubelet sends one for every size) and are dropped
+		for _, l := range delta.HugepageLimits {
+			if l.Limit != 0 && slices.Contains(sizes, l.Pagesize) {
+				return fmt.Errorf("update container %q: linux.resources.hugepageLimits (%s): this host has no hugetlb cgroup controller", c.id, l.Pagesize)
+			}
+		}
 		warnings = append(warnings, fmt.Sprintf("hugepageLimits for %s ignored: the container has no hugetlb cgroup controller on this host",
 			strings.Join(sizes, ", ")))
 		delta.HugepageLimits = slices.DeleteFunc(slices.Clone(delta.HugepageLimits),

@@ -156,10 +156,20 @@ $want"
 	[ -z "$(cgroup_dirs "$CGROUPS_PATH")" ] || fail "left: $(cgroup_dirs "$CGROUPS_PATH")"
 }
 
+# A status of 137 alone is any SIGKILL: the cgroup's OOM counter says the
+# kernel's OOM killer did it, inside this container's limit.
 @test "a memory limit OOM-kills a process that exceeds it" {
 	update_config '.linux.resources.memory = {"limit": 33554432, "swap": 33554432}
 		| .process.args = ["sh", "-c", "tail /dev/zero"]'
-	run_fg "$CID"
+	run_detached "$CID"
+	wait_for_status "$CID" stopped
+	local oom
+	oom="$(awk '$1 == "oom_kill" {print $2}' "$CGROUP_MNT/memory$CGROUPS_PATH/memory.oom_control")"
+	[ "${oom:-0}" -ge 1 ] || fail "no OOM kill counted: $(cat "$CGROUP_MNT/memory$CGROUPS_PATH/memory.oom_control")"
+	myrunc -0 delete "$CID"
+	# and a foreground run reports the kill as 128+9
+	fresh_cgroup
+	run_fg "$CID2"
 	assert_status 137
 }
 

@@ -141,12 +141,27 @@ loop_device() {
 	[ "$(cat "$CGROUP_MNT/memory$cg2/memory.limit_in_bytes")" = 16777216 ]
 }
 
+# Each resource the kernel may lack has two tests, one per branch: the
+# value read back where the host has the file, a clear refusal where it
+# does not. The one that cannot run here skips, saying why, so the TAP
+# output shows which branch this host tested.
+
+# needs CONTROLLER FILE: skip unless the host has FILE
+needs() {
+	host_has "$1" "$2" || skip "this kernel has no $1 $2: the refusal test covers it"
+}
+
+# lacks CONTROLLER FILE...: skip if the host has any FILE
+lacks() {
+	local c="$1" f
+	shift
+	for f in "$@"; do
+		! host_has "$c" "$f" || skip "this kernel has $c $f: nothing to refuse (the read-back test covers it)"
+	done
+}
+
 @test "cpu.burst sets cpu.cfs_burst_us, and update --cpu-burst changes it" {
-	host_has cpu cpu.cfs_burst_us || {
-		update_config '.linux.resources.cpu = {"quota": 50000, "period": 100000, "burst": 20000}'
-		refused_clearly cpu.burst cpu.cfs_burst_us
-		return
-	}
+	needs cpu cpu.cfs_burst_us
 	update_config '.linux.resources.cpu = {"quota": 50000, "period": 100000, "burst": 20000}'
 	run_detached "$CID"
 	[ "$(cg cpu cpu.cfs_burst_us)" = 20000 ]
@@ -159,18 +174,30 @@ loop_device() {
 	[ "$(cg cpu cpu.cfs_burst_us)" = 5000 ]
 }
 
+@test "cpu.burst without cpu.cfs_burst_us in the kernel: refused, naming both" {
+	lacks cpu cpu.cfs_burst_us
+	update_config '.linux.resources.cpu = {"quota": 50000, "period": 100000, "burst": 20000}'
+	refused_clearly cpu.burst cpu.cfs_burst_us
+}
+
 @test "cpu.idle sets cpu.idle, and update --cpu-idle changes it" {
+	needs cpu cpu.idle
 	update_config '.linux.resources.cpu = {"idle": 1}'
-	host_has cpu cpu.idle || { refused_clearly cpu.idle; return; }
 	run_detached "$CID"
 	[ "$(cg cpu cpu.idle)" = 1 ]
 	myrunc -0 update --cpu-idle 0 "$CID"
 	[ "$(cg cpu cpu.idle)" = 0 ]
 }
 
+@test "cpu.idle without cpu.idle in the kernel: refused, naming it" {
+	lacks cpu cpu.idle
+	update_config '.linux.resources.cpu = {"idle": 1}'
+	refused_clearly cpu.idle
+}
+
 @test "cpu.realtimeRuntime/Period set cpu.rt_runtime_us and cpu.rt_period_us (CONFIG_RT_GROUP_SCHED)" {
+	needs cpu cpu.rt_runtime_us
 	update_config '.linux.resources.cpu = {"realtimePeriod": 1000000, "realtimeRuntime": 10000}'
-	host_has cpu cpu.rt_runtime_us || { refused_clearly cpu.realtimeRuntime; return; }
 	run_detached "$CID"
 	[ "$(cg cpu cpu.rt_period_us)" = 1000000 ]
 	[ "$(cg cpu cpu.rt_runtime_us)" = 10000 ]
@@ -194,27 +221,47 @@ loop_device() {
 	[ "$(jq -c '.linux.resources.cpu | [.realtimePeriod, .realtimeRuntime]' "$ROOT/$CID/config.json")" = "[800000,200000]" ]
 }
 
+@test "cpu.realtimeRuntime without CONFIG_RT_GROUP_SCHED: refused, naming it" {
+	lacks cpu cpu.rt_runtime_us
+	update_config '.linux.resources.cpu = {"realtimePeriod": 1000000, "realtimeRuntime": 10000}'
+	refused_clearly cpu.realtimeRuntime
+}
+
+# blkio_weight_file: CFQ's blkio.weight or BFQ's blkio.bfq.weight
+blkio_weight_file() {
+	if host_has blkio blkio.weight; then echo blkio.weight; else echo blkio.bfq.weight; fi
+}
+
 @test "blockIO.weight sets blkio.bfq.weight (or CFQ's blkio.weight); --blkio-weight updates it" {
-	local f=blkio.weight
-	host_has blkio blkio.weight || f=blkio.bfq.weight
+	local f
+	f="$(blkio_weight_file)"
+	needs blkio "$f"
 	update_config '.linux.resources.blockIO = {"weight": 300}'
-	host_has blkio "$f" || { refused_clearly blockIO.weight; return; }
 	run_detached "$CID"
 	[ "$(cg blkio "$f" | sed 's/^default //')" = 300 ]
 	myrunc -0 update --blkio-weight 700 "$CID"
 	[ "$(cg blkio "$f" | sed 's/^default //')" = 700 ]
 }
 
-@test "blockIO.leafWeight: blkio.leaf_weight, or a clear error where the kernel has none (BFQ)" {
+@test "blockIO.weight without CFQ or BFQ in the kernel: refused, naming it" {
+	lacks blkio blkio.weight blkio.bfq.weight
+	update_config '.linux.resources.blockIO = {"weight": 300}'
+	refused_clearly blockIO.weight
+}
+
+@test "blockIO.leafWeight sets blkio.leaf_weight (CFQ)" {
+	needs blkio blkio.leaf_weight
 	update_config '.linux.resources.blockIO = {"leafWeight": 300}'
-	if host_has blkio blkio.leaf_weight; then
-		run_detached "$CID"
-		[ "$(cg blkio blkio.leaf_weight)" = 300 ]
-	else
-		refused_clearly blockIO.leafWeight blkio.leaf_weight
-		update_config '.linux.resources.blockIO = {"weightDevice": [{"major": 7, "minor": 0, "leafWeight": 300}]}'
-		refused_clearly blockIO.weightDevice.leafWeight
-	fi
+	run_detached "$CID"
+	[ "$(cg blkio blkio.leaf_weight)" = 300 ]
+}
+
+@test "blockIO.leafWeight without blkio.leaf_weight (BFQ or no CFQ): refused, naming it" {
+	lacks blkio blkio.leaf_weight
+	update_config '.linux.resources.blockIO = {"leafWeight": 300}'
+	refused_clearly blockIO.leafWeight blkio.leaf_weight
+	update_config '.linux.resources.blockIO = {"weightDevice": [{"major": 7, "minor": 0, "leafWeight": 300}]}'
+	refused_clearly blockIO.weightDevice.leafWeight
 }
 
 @test "blockIO.weightDevice on a BFQ device sets blkio.bfq.weight_device; a device without BFQ is a clear error" {
@@ -313,11 +360,27 @@ hasv1_dir() { ls -d "$CGROUP_MNT"/*"$1"* >/dev/null 2>&1; }
 }
 
 @test "cpu.mems sets cpuset.mems, and update --cpuset-mems changes it" {
+	local other
+	other="$(tr ',-' '\n\n' <"$CGROUP_MNT/cpuset/cpuset.mems" | tail -1)"
+	# with one node, an update could only write the value already there
+	[ "$other" != 0 ] || skip "this host has one memory node: no other value to update to (the next test updates to a missing one)"
 	update_config '.linux.resources.cpu = {"cpus": "0", "mems": "0"}'
 	run_detached "$CID"
 	[ "$(cg cpuset cpuset.mems)" = 0 ]
-	myrunc -0 update --cpuset-mems 0 "$CID"
+	myrunc -0 update --cpuset-mems "$other" "$CID"
+	[ "$(cg cpuset cpuset.mems)" = "$other" ]
+	[ "$(jq -r '.linux.resources.cpu.mems' "$ROOT/$CID/config.json")" = "$other" ]
+}
+
+@test "cpu.mems of a memory node the host lacks: create and update refuse it, naming cpuset.mems" {
+	update_config '.linux.resources.cpu = {"cpus": "0", "mems": "0"}'
+	run_detached "$CID"
 	[ "$(cg cpuset cpuset.mems)" = 0 ]
+	myrunc update --cpuset-mems 63 "$CID"
+	assert_error
+	assert_output_contains cpuset.mems
+	[ "$(cg cpuset cpuset.mems)" = 0 ]
+	[ "$(jq -r '.linux.resources.cpu.mems' "$ROOT/$CID/config.json")" = 0 ] || fail "the refused value was recorded"
 	update_config '.linux.resources.cpu = {"mems": "63"}'
 	refused_clearly cpuset.mems
 }

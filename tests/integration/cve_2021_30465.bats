@@ -112,7 +112,7 @@ run_and_check() {
 	# the attacker: swap vol/x between a directory and a link to the victim
 	local attacker="$BUNDLE"
 	update_config '.hooks = {} | .mounts += [{"destination": "/vol", "type": "bind", "source": $v, "options": ["rbind"]}]
-		| .process.args = ["sh", "-c", "cd /vol; while :; do mkdir x 2>/dev/null; rmdir x 2>/dev/null; ln -s \"$0\" x 2>/dev/null; rm -f x; done", $t]' \
+		| .process.args = ["sh", "-c", "cd /vol; n=0; while :; do mkdir x 2>/dev/null; rmdir x 2>/dev/null; ln -s \"$0\" x 2>/dev/null; rm -f x; n=$((n + 1)); [ $((n % 20)) -ne 0 ] || echo $n >.swaps; done", $t]' \
 		--arg v "$vol" --arg t "$VICTIM"
 	run_detached "$CID"
 	# wait until the attacker is swapping
@@ -124,7 +124,9 @@ run_and_check() {
 	update_config '.mounts += [{"destination": "/vol", "type": "bind", "source": $v, "options": ["rbind"]},
 		{"destination": "/vol/x", "type": "bind", "source": $s, "options": ["rbind"]}]
 		| .process.args = ["true"]' --arg v "$vol" --arg s "$TEST_DIR/src"
-	local i started=0
+	local i started=0 checked=0 swaps_before swaps_after
+	retry 10 test -s "$vol/.swaps" || fail "attacker not counting: $(cat "$STDERR_FILE")"
+	swaps_before=$(cat "$vol/.swaps")
 	for i in $(seq 1 60); do
 		rm -f "$SEEN"
 		run timeout 20 "$MYRUNC" --root "$ROOT" run --bundle "$BUNDLE" "$CID2-$i" 3>&-
@@ -132,10 +134,17 @@ run_and_check() {
 		echo "# try $i: status $status ${output##*msg=}"
 		"$MYRUNC" --root "$ROOT" delete -f "$CID2-$i" >/dev/null 2>&1 3>&- || true
 		if [ -e "$SEEN" ]; then
+			checked=$((checked + 1))
 			[ "$(cat "$SEEN")" = host-file ] || fail "try $i: the container's namespace had a mount on the victim: $(cat "$SEEN")"
 		fi
 		[ "$(ls -A "$VICTIM")" = host-file ] || fail "try $i: victim directory changed: $(ls -A "$VICTIM")"
 		! mounted_on "$VICTIM" || fail "try $i: a mount landed on the host"
 	done
-	echo "# $started of 60 racing creates started"
+	swaps_after=$(cat "$vol/.swaps")
+	echo "# $started of 60 racing creates started, $checked got past their mounts; attacker swaps $swaps_before..$swaps_after"
+	# the race was run: creates got through their mounts (so the hook looked
+	# in their namespace) while the attacker kept swapping
+	[ "$checked" -ge 1 ] || fail "no racing create got past its mounts: the race never ran"
+	[ "$swaps_after" -gt "$swaps_before" ] || fail "the attacker stopped swapping during the creates"
+	[ "$(container_status "$CID")" = running ] || fail "the attacker is not running"
 }

@@ -34,12 +34,18 @@ setup() {
 }
 
 teardown() {
-	local id
+	local id left rc=0
 	for id in $(su "$RL_USER" -c "XDG_RUNTIME_DIR='$RL_DIR/xdg' '$RL_DIR/myrunc' list -q" 2>/dev/null); do
 		as_user delete -f "$id"
 	done
-	[ -z "$(ls "$RL_DIR/xdg/myrunc" 2>/dev/null)" ] || echo "LEAK: rootless state left: $(ls "$RL_DIR/xdg/myrunc")" >&2
-	teardown_test
+	left="$(ls "$RL_DIR/xdg/myrunc" 2>/dev/null)"
+	teardown_test || rc=$?
+	# a leak fails the test, after the clean-up above has run
+	if [ -n "$left" ]; then
+		fail "rootless state left after delete -f of every container: $left"
+		return 1
+	fi
+	return $rc
 }
 
 # as_user ARGS...: myrunc as the unprivileged user, in $RL_DIR

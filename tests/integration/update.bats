@@ -238,3 +238,16 @@ _frozen() { [ "$(cg freezer freezer.state)" = FROZEN ]; }
 	[ "$(cg pids pids.max)" = 12 ]
 	[ "$(saved_resources | jq '.hugepageLimits')" = null ]
 }
+
+# as create refuses it (cgroups.bats): a limit asked for is never dropped
+@test "update of a non-zero hugepage limit without a hugetlb controller is refused, and changes nothing" {
+	[ ! -d "$CGROUP_MNT/hugetlb" ] || skip "this host has a v1 hugetlb controller"
+	run_detached "$CID"
+	echo '{"hugepageLimits": [{"pageSize": "2MB", "limit": 4194304}], "pids": {"limit": 12}}' >"$TEST_DIR/res.json"
+	myrunc update --resources "$TEST_DIR/res.json" "$CID"
+	assert_error
+	assert_output_contains hugepageLimits 2MB hugetlb
+	[ "$(cg pids pids.max)" != 12 ] || fail "the rest of the update was applied"
+	[ "$(saved_resources | jq '.hugepageLimits')" = null ]
+	[ "$(saved_resources | jq '.pids.limit')" != 12 ]
+}
