@@ -23,8 +23,11 @@ const defaultCPUPeriod = 100000
 
 // Update changes the resource limits of a created, running or paused
 // container: only the fields r sets. Devices, network and rdma are not
-// updatable and are ignored, like runc does. The spec copy in the state
-// directory (config.json) keeps the new limits for later reads.
+// updatable and are ignored, like runc does. As runc does, the
+// container's own device rules are written again, as the difference from
+// the kernel's list (nothing, unless something changed them behind the
+// runtime's back). The spec copy in the state directory (config.json)
+// keeps the new limits for later reads.
 func (c *Container) Update(r *specs.LinuxResources) error {
 	if err := c.lockUsable(); err != nil {
 		return err
@@ -67,6 +70,7 @@ func (c *Container) Update(r *specs.LinuxResources) error {
 	}
 	merged := mergeResources(old, delta)
 	apply := withPairs(delta, merged)
+	apply.Devices = cgroupResources(s).Devices
 	for _, w := range warnings {
 		slog.Warn(w, "container", c.id)
 	}

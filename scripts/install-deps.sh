@@ -7,7 +7,7 @@
 # runs only when an install fails (a fresh machine's package lists may be
 # stale or empty). Run as root on Debian 12. Groups:
 #   build  gcc libc6-dev libseccomp-dev pkg-config make git, then `go mod download`
-#   test   bats jq busybox-static util-linux bsdutils python3 iproute2 iptables kmod procps tar gzip uidmap nftables
+#   test   bats jq busybox-static util-linux bsdutils python3 iproute2 iptables kmod procps tar gzip uidmap nftables strace
 #          docker-registry skopeo zstd curl umoci   (image tests: a private registry, skopeo, umoci)
 #          podman   (image_build.bats: podman loads a built image and builds the same Dockerfile)
 #          mmdebstrap   (the engine's book scenarios: a Debian image made from packages)
@@ -20,7 +20,7 @@ set -euo pipefail
 
 declare -A G=(
 	[build]="gcc libc6-dev libseccomp-dev pkg-config make git"
-	[test]="bats jq busybox-static util-linux bsdutils python3 iproute2 iptables kmod procps tar gzip uidmap nftables docker-registry skopeo zstd curl umoci mmdebstrap podman"
+	[test]="bats jq busybox-static util-linux bsdutils python3 iproute2 iptables kmod procps tar gzip uidmap nftables strace docker-registry skopeo zstd curl umoci mmdebstrap podman"
 	[bench]="runc crun time containernetworking-plugins podman"
 	[engines]="containerd docker.io podman conmon umoci busybox-static jq file"
 )

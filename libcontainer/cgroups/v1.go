@@ -59,6 +59,10 @@ func newV1(p string, r *specs.LinuxResources, hybrid bool) (Manager, error) {
 		}
 		m.unified = u
 	}
+	if err := m.setDevices(r.Devices); err != nil {
+		m.Destroy()
+		return nil, wrapErr("set device rules of cgroup "+p, err)
+	}
 	if err := m.writeFixed(r); err != nil {
 		m.Destroy()
 		return nil, err
@@ -134,6 +138,11 @@ func (m *v1) Set(r *specs.LinuxResources) error {
 	}
 	if err := m.cg.Update(r); err != nil {
 		return wrapErr("set resources of cgroup "+m.path, err)
+	}
+	if fixed.Devices != nil {
+		if err := m.setDevices(fixed.Devices); err != nil {
+			return wrapErr("set device rules of cgroup "+m.path, err)
+		}
 	}
 	return m.writeFixed(fixed)
 }

@@ -19,12 +19,14 @@ type v1File struct {
 
 // libraryV1 is r less what v1Fixed writes instead of the library:
 // cpu.burst, cpu.idle and memory.useHierarchy (it knows none of them),
-// less memory.kernel (newV1 warns), pids limits of 0 and -1 (it writes
+// less memory.kernel (newV1 warns), the device rules (setDevices writes
+// only the difference), pids limits of 0 and -1 (it writes
 // only positive ones), and
 // the block I/O weights (it writes CFQ's blkio.weight only, which kernels
 // since 5.0 lack; BFQ's files are blkio.bfq.weight*).
 func libraryV1(r *specs.LinuxResources) *specs.LinuxResources {
 	out := *r
+	out.Devices = nil // setDevices
 	if c := r.CPU; c != nil && (c.Burst != nil || c.Idle != nil) {
 		cpu := *c
 		cpu.Burst, cpu.Idle = nil, nil

@@ -168,3 +168,52 @@ teardown() { teardown_test; }
 	[[ "${lines[0]}" == *" - tmpfs "* ]] || fail "$output"
 	[ "${lines[1]}" = shm-ok ]
 }
+
+# devices_dir: the container's cgroup in the v1 devices hierarchy
+devices_dir() {
+	echo "$CGROUP_MNT/devices$CGROUPS_PATH"
+}
+
+@test "devices cgroup: update writes back the container's rules without ever denying an allowed device" {
+	[ -e "$CGROUP_MNT/devices/devices.list" ] || skip "no v1 devices controller"
+	# opens /dev/null and /dev/zero without pause; a failed open (EPERM
+	# while the rules are rewritten) is written down in /lost (true, not
+	# the special builtin ":", whose failed redirection ends the shell)
+	update_config '.process.args = ["sh", "-c", "echo ready >/ready; while :; do { true </dev/null; } 2>>/lost || echo null >>/lost; { true >/dev/zero; } 2>>/lost || echo zero >>/lost; done"]'
+	run_detached "$CID"
+	wait_for_file "$BUNDLE/rootfs/ready"
+	local dir fresh i
+	dir="$(devices_dir)"
+	fresh="$(sort "$dir/devices.list")"
+	for i in $(seq 1 30); do
+		# rules changed behind the runtime's back: one more device
+		# allowed, or (every other round) everything allowed, paused:
+		# the kernel drops the allowed devices before it allows all
+		if ((i % 2)); then
+			echo 'c 1:11 rw' >"$dir/devices.allow"
+		else
+			myrunc -0 pause "$CID"
+			echo a >"$dir/devices.allow"
+			myrunc -0 resume "$CID"
+		fi
+		myrunc -0 update --pids-limit $((100 + i)) "$CID"
+		# as after create: runc writes the rules back on update too
+		[ "$(sort "$dir/devices.list")" = "$fresh" ] || fail "round $i: devices.list:
+$(cat "$dir/devices.list")
+want (as created):
+$fresh"
+	done
+	[ "$(container_status "$CID")" = running ] || fail "container $(container_status "$CID")"
+	[ ! -s "$BUNDLE/rootfs/lost" ] || fail "an allowed device was refused during update: $(sort "$BUNDLE/rootfs/lost" | uniq -c)"
+}
+
+@test "devices cgroup: update with unchanged rules writes nothing to devices.allow or devices.deny" {
+	[ -e "$CGROUP_MNT/devices/devices.list" ] || skip "no v1 devices controller"
+	command -v strace >/dev/null || skip "no strace"
+	run_detached "$CID"
+	run strace -f -qq -e trace=openat -o "$TEST_DIR/trace" "$MYRUNC" --root "$ROOT" update --pids-limit 50 "$CID"
+	assert_status 0
+	[ "$(cat "$CGROUP_MNT/pids$CGROUPS_PATH/pids.max")" = 50 ]
+	grep -q 'pids\.max' "$TEST_DIR/trace" || fail "strace saw no cgroup write: $(head "$TEST_DIR/trace")"
+	! grep -E 'devices\.(allow|deny)' "$TEST_DIR/trace" || fail "device rules written"
+}
