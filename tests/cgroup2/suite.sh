@@ -385,6 +385,15 @@ t_exec() {
 	in_procs cg2-exec "$pid" || bad "exec'd pid '$pid' not in cgroup.procs ($(rd cg2-exec/cgroup.procs))"
 	ps=$(m ps --format json exec 2>&1)
 	case $ps in *"$pid"*) ;; *) bad "ps --format json: '$ps' lacks $pid" ;; esac
+	# exec --cgroup: a sub-cgroup of the container's (no controllers are
+	# enabled below it, so a process may live there)
+	mkdir "$CG/cg2-exec/sub"
+	eq "/proc/self/cgroup of exec --cgroup sub" "$(m exec --cgroup sub exec cat /proc/self/cgroup 2>&1)" "0::/cg2-exec/sub"
+	eq "exec --cgroup with the v2 controller prefix" "$(m exec --cgroup :sub exec cat /proc/self/cgroup 2>&1)" "0::/cg2-exec/sub"
+	out=$(m exec --cgroup missing exec true 2>&1) && bad "exec --cgroup missing succeeded"
+	case $out in *missing*) ;; *) bad "exec --cgroup missing: '$out' does not name it" ;; esac
+	out=$(m exec --cgroup ../escape exec true 2>&1) && bad "exec --cgroup ../escape succeeded"
+	rmdir "$CG/cg2-exec/sub" || bad "sub-cgroup left busy: $(rd cg2-exec/sub/cgroup.procs)"
 	finish
 }
 
