@@ -72,11 +72,13 @@ func Create(dataRoot, name string, o CreateOpts) (*Network, error) {
 		// not ours: taking it over would delete it on rm
 		return nil, fmt.Errorf("bridge name %s: a network interface of that name exists already", n.Bridge)
 	}
-	if err := networkUp(n); err != nil {
+	// the record first: a create killed while the bridge and rules go up
+	// leaves a network that rm and prune know of and can take down
+	if err := s.SaveNetwork(n, pool); err != nil {
 		return nil, err
 	}
-	if err := s.SaveNetwork(n, pool); err != nil {
-		networkDown(n)
+	if err := networkUp(n); err != nil {
+		s.deleteNetwork(name)
 		return nil, err
 	}
 	return n, nil
@@ -238,7 +240,11 @@ func networkDown(n *Network) error {
 		if _, err := fw.c.ListTableOfFamily(tableName, nftables.TableFamilyIPv4); err == nil {
 			errs = append(errs, fw.deleteNetworkRules(n))
 			set := fw.bridgesSet()
-			errs = append(errs, fw.c.SetDeleteElements(set, []nftables.SetElement{{Key: ifnameData(n.Bridge, true)}}))
+			// a down cut short (rm killed) may have taken the element
+			// already, and deleting a missing one fails the whole flush
+			if fw.bridgeInSet(n.Bridge) {
+				errs = append(errs, fw.c.SetDeleteElements(set, []nftables.SetElement{{Key: ifnameData(n.Bridge, true)}}))
+			}
 			errs = append(errs, fw.flush("remove rules of network "+n.Name))
 			if left, err := fw.c.GetSetElements(set); err == nil && len(left) == 0 {
 				fw.c.DelTable(fw.table)

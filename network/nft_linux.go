@@ -1,6 +1,7 @@
 package network
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -41,6 +42,21 @@ func (f *firewall) chain(name string) *nftables.Chain {
 
 func (f *firewall) bridgesSet() *nftables.Set {
 	return &nftables.Set{Table: f.table, Name: setBridges, KeyType: nftables.TypeIFName, KeyByteOrder: binaryutil.NativeEndian}
+}
+
+// bridgeInSet: the set of our bridges holds name (keys compared without
+// their zero padding).
+func (f *firewall) bridgeInSet(name string) bool {
+	elems, err := f.c.GetSetElements(f.bridgesSet())
+	if err != nil {
+		return true // unknown: let the delete report what is wrong
+	}
+	for _, e := range elems {
+		if string(bytes.TrimRight(e.Key, "\x00")) == name {
+			return true
+		}
+	}
+	return false
 }
 
 // ensureTable makes our table, its chains, the set of our bridges and
