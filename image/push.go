@@ -45,7 +45,7 @@ func (s *Store) Push(ctx context.Context, ref string, o RemoteOptions) (*PushRes
 		return nil, err
 	}
 	if err := remote.Write(r, vimg, opts...); err != nil {
-		return nil, fmt.Errorf("pushing %s: %w", ref, err)
+		return nil, fmt.Errorf("pushing %s: %w", ref, explainAuth(r.Context().Registry, err))
 	}
 	res := &PushResult{Tag: FullName(r), Digest: img.ManifestDigest, Size: int64(len(img.ManifestRaw))}
 	for _, l := range img.Manifest.Layers {

@@ -125,7 +125,7 @@ func (s *Store) Pull(ctx context.Context, ref string, o RemoteOptions) (_ *PullR
 	}
 	desc, err := remote.Get(r, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("pulling %s: %w", ref, err)
+		return nil, fmt.Errorf("pulling %s: %w", ref, explainAuth(r.Context().Registry, err))
 	}
 	if !desc.MediaType.IsIndex() && !desc.MediaType.IsImage() {
 		return nil, fmt.Errorf("pulling %s: unknown manifest media type %q", ref, desc.MediaType)

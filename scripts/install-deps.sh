@@ -11,6 +11,7 @@
 #          docker-registry skopeo zstd curl umoci   (image tests: a private registry, skopeo, umoci)
 #          podman   (image_build.bats: podman loads a built image and builds the same Dockerfile)
 #          mmdebstrap   (the engine's book scenarios: a Debian image made from packages)
+#          docker.io   (image_interop.bats: a private dockerd loads what `image save` writes)
 #   bench  runc crun time containernetworking-plugins podman  (peers for `make bench`, GNU time for
 #          peak RSS, the CNI bridge+portmap plugins for `make bench-network`, podman for `make bench-engine`)
 #   engines containerd docker.io podman conmon umoci busybox-static jq file
@@ -20,7 +21,7 @@ set -euo pipefail
 
 declare -A G=(
 	[build]="gcc libc6-dev libseccomp-dev pkg-config make git"
-	[test]="bats jq busybox-static util-linux bsdutils python3 iproute2 iptables kmod procps tar gzip uidmap nftables strace docker-registry skopeo zstd curl umoci mmdebstrap podman"
+	[test]="bats jq busybox-static util-linux bsdutils python3 iproute2 iptables kmod procps tar gzip uidmap nftables strace docker-registry skopeo zstd curl umoci mmdebstrap podman docker.io"
 	[bench]="runc crun time containernetworking-plugins podman"
 	[engines]="containerd docker.io podman conmon umoci busybox-static jq file"
 )
