@@ -31,6 +31,35 @@ type devKey struct {
 type devState struct {
 	allowAll   bool              // the default; the exceptions deny
 	exceptions map[devKey]string // access, a subset of "rwm" in that order
+	// order: the exceptions' keys as they were first made, which is the
+	// order devices.list shows them in (tools read it in the rules' order)
+	order []devKey
+}
+
+// add records access for k, keeping k's place in the order.
+func (s *devState) add(k devKey, access string) {
+	if _, ok := s.exceptions[k]; !ok {
+		s.order = append(s.order, k)
+	}
+	s.exceptions[k] = mergeAccess(s.exceptions[k], access)
+}
+
+// keys is the exceptions' keys in the order they were made.
+func (s *devState) keys() []devKey {
+	keys := make([]devKey, 0, len(s.exceptions))
+	seen := map[devKey]bool{}
+	for _, k := range s.order {
+		if _, ok := s.exceptions[k]; ok && !seen[k] {
+			keys = append(keys, k)
+			seen[k] = true
+		}
+	}
+	for _, k := range sortedKeys(s.exceptions) {
+		if !seen[k] {
+			keys = append(keys, k)
+		}
+	}
+	return keys
 }
 
 // devWrite is one line for devices.allow (allow) or devices.deny.
@@ -54,13 +83,14 @@ func parseDevicesList(text string) (devState, error) {
 		if f[0] == "a" {
 			s.allowAll = true
 			clear(s.exceptions)
+			s.order = nil
 			continue
 		}
 		k, err := parseDevKey(f[0], f[1])
 		if err != nil {
 			return s, fmt.Errorf("devices.list: bad line %q: %w", line, err)
 		}
-		s.exceptions[k] = mergeAccess(s.exceptions[k], f[2])
+		s.add(k, f[2])
 	}
 	return s, nil
 }
@@ -91,6 +121,7 @@ func (s *devState) apply(r specs.LinuxDeviceCgroup) {
 	if r.Type == "" || r.Type == "a" {
 		s.allowAll = r.Allow
 		clear(s.exceptions)
+		s.order = nil
 		return
 	}
 	k := devKey{typ: r.Type[0], major: -1, minor: -1}
@@ -105,15 +136,16 @@ func (s *devState) apply(r specs.LinuxDeviceCgroup) {
 		s.exceptions[k] = removeAccess(s.exceptions[k], r.Access)
 		if s.exceptions[k] == "" {
 			delete(s.exceptions, k)
+			s.order = slices.DeleteFunc(s.order, func(o devKey) bool { return o == k })
 		}
 	} else {
-		s.exceptions[k] = mergeAccess(s.exceptions[k], r.Access)
+		s.add(k, r.Access)
 	}
 }
 
 // emulate is the state rules leave, starting from start.
 func emulate(start devState, rules []specs.LinuxDeviceCgroup) devState {
-	s := devState{allowAll: start.allowAll, exceptions: map[devKey]string{}}
+	s := devState{allowAll: start.allowAll, exceptions: map[devKey]string{}, order: slices.Clone(start.order)}
 	maps.Copy(s.exceptions, start.exceptions)
 	for _, r := range rules {
 		s.apply(r)
@@ -135,7 +167,7 @@ func devTransition(cur, want devState) (writes []devWrite, reset bool) {
 			return nil, false
 		}
 		writes = append(writes, devWrite{allow: true, line: "a *:* rwm"})
-		for _, k := range sortedKeys(want.exceptions) {
+		for _, k := range want.keys() {
 			writes = append(writes, devWrite{allow: false, line: k.line(want.exceptions[k])})
 		}
 		return writes, true
@@ -146,7 +178,7 @@ func devTransition(cur, want devState) (writes []devWrite, reset bool) {
 		have, reset = nil, true
 	}
 	var allows, denies []devWrite
-	for _, k := range sortedKeys(want.exceptions) {
+	for _, k := range want.keys() {
 		if add := removeAccess(want.exceptions[k], have[k]); add != "" {
 			allows = append(allows, devWrite{allow: true, line: k.line(add)})
 		}
