@@ -136,7 +136,8 @@ FUZZTIME ?= 2m
 FUZZ_SHORT ?= 500x
 FUZZ_TARGETS := FuzzApply:./image/unpack:200x FuzzDecodeManifest:./image FuzzDecodeConfig:./image \
 	FuzzDecodeValidate:./spec FuzzDecodeProcessResources:./spec FuzzParentNext:./libcontainer/handshake \
-	FuzzLoadState:./libcontainer FuzzCompile:./libcontainer/seccomp FuzzVerify:./libcontainer/seccomp
+	FuzzLoadState:./libcontainer FuzzCompile:./libcontainer/seccomp FuzzVerify:./libcontainer/seccomp \
+	FuzzParseDockerfile:./builder FuzzDecode:./network/ipam
 .PHONY: fuzz fuzz-short
 fuzz-short:
 	$(MAKE) fuzz FUZZ_COUNTS=1
