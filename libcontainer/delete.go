@@ -66,6 +66,28 @@ func (c *Container) Delete(force bool) error {
 // killAll SIGKILLs every process of the container and waits until the
 // init is gone. A frozen cgroup is thawed so the kill can land.
 func (c *Container) killAll(m cgroups.Manager) error {
+	if err := c.signalAll(m); err != nil {
+		return err
+	}
+	if c.initCmd != nil {
+		c.initCmd.Wait()
+	}
+	if !waitGone(c.state.Pid, c.state.InitStartTime, killTimeout) {
+		return fmt.Errorf("container %q: init (pid %d) did not die after SIGKILL", c.id, c.state.Pid)
+	}
+	return nil
+}
+
+// signalAll SIGKILLs the init and every process in the container's
+// cgroup, the cgroup frozen meanwhile. A container with nothing left
+// alive (the usual delete: its init has exited and took its pid
+// namespace with it) is not frozen: an empty cgroup gains no process by
+// a fork, and a v1 freeze and thaw each patch the kernel's text (the
+// freezer's static key), the dearest step of a whole `run` here.
+func (c *Container) signalAll(m cgroups.Manager) error {
+	if pids, err := m.Pids(); err == nil && len(pids) == 0 && c.pidAlive() == 0 {
+		return nil
+	}
 	// frozen while they are signalled, none forks one that is missed
 	// (without a pid namespace, the init's death takes no one with it)
 	_ = m.Freeze(true)
@@ -78,16 +100,7 @@ func (c *Container) killAll(m cgroups.Manager) error {
 	}
 	// a frozen process dies of SIGKILL only once thawed
 	m.Freeze(false)
-	if err != nil {
-		return err
-	}
-	if c.initCmd != nil {
-		c.initCmd.Wait()
-	}
-	if !waitGone(c.state.Pid, c.state.InitStartTime, killTimeout) {
-		return fmt.Errorf("container %q: init (pid %d) did not die after SIGKILL", c.id, c.state.Pid)
-	}
-	return nil
+	return err
 }
 
 // destroy removes what create made: cgroup, leftover host mounts, state.

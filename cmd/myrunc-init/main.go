@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"os"
 
+	_ "myrunc/internal/onearena" // one malloc arena in the cgo (nsenter) build
 	"myrunc/libcontainer/initproc"
 )
 

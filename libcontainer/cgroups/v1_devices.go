@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"myrunc/internal/rawfile"
 )
 
 // The v1 devices controller keeps a default (allow or deny everything)
@@ -269,12 +271,14 @@ func (m *v1) setDevices(rules []specs.LinuxDeviceCgroup) error {
 		}
 		defer m.Freeze(false)
 	}
+	files := rawfile.Writers{}
+	defer files.Close()
 	for _, w := range writes {
 		file := "devices.deny"
 		if w.allow {
 			file = "devices.allow"
 		}
-		if err := os.WriteFile(filepath.Join(dir, file), []byte(w.line), 0); err != nil {
+		if err := files.Write(filepath.Join(dir, file), []byte(w.line)); err != nil {
 			return fmt.Errorf("set device rule %q: %w", w.line, err)
 		}
 	}
@@ -282,7 +286,7 @@ func (m *v1) setDevices(rules []specs.LinuxDeviceCgroup) error {
 }
 
 func readDevicesList(dir string) (devState, error) {
-	data, err := os.ReadFile(filepath.Join(dir, "devices.list"))
+	data, err := rawfile.ReadFile(filepath.Join(dir, "devices.list"))
 	if err != nil {
 		return devState{}, err
 	}
