@@ -20,6 +20,7 @@ import (
 
 	"myrunc/engine"
 	"myrunc/image/unpack"
+	"myrunc/internal/copyclose"
 	"myrunc/internal/inscope"
 )
 
@@ -238,11 +239,7 @@ func (c *copier) copyFile(src *os.Root, name, target string) error {
 	if err != nil {
 		return err
 	}
-	_, err = io.Copy(out, in)
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	return copyclose.Copy(out, in)
 }
 
 // extract unpacks an ADD's archive into dest, keeping the archive's

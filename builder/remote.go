@@ -3,8 +3,8 @@ package builder
 import (
 	"context"
 	"fmt"
-	"io"
 	"mime"
+	"myrunc/internal/copyclose"
 	"net"
 	"net/http"
 	"net/url"
@@ -199,11 +199,7 @@ func download(ctx context.Context, client *http.Client, rawURL, dir string, n in
 	if err != nil {
 		return "", err
 	}
-	_, err = io.Copy(f, resp.Body)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	if err := copyclose.Copy(f, resp.Body); err != nil {
 		return "", fmt.Errorf("GET %s: reading the response: %w", rawURL, err)
 	}
 	mtime := remoteModTime(resp.Header.Get("Last-Modified"))

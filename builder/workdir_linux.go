@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"myrunc/image"
+	"myrunc/internal/lockfile"
 	"myrunc/libcontainer"
 	"myrunc/network"
 )
@@ -32,10 +33,7 @@ func newWorkDir(dataRoot string) (*workDir, error) {
 	if err := os.MkdirAll(filepath.Join(dir, "rootfs"), 0o700); err != nil {
 		return nil, err
 	}
-	lock, err := os.OpenFile(filepath.Join(dir, "lock"), os.O_RDONLY|os.O_CREATE|unix.O_CLOEXEC, 0o600)
-	if err == nil {
-		err = unix.Flock(int(lock.Fd()), unix.LOCK_EX)
-	}
+	lock, err := lockfile.Open(filepath.Join(dir, "lock"), unix.LOCK_EX, true)
 	if err != nil {
 		os.RemoveAll(dir)
 		return nil, err

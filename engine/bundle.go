@@ -36,8 +36,18 @@ const (
 // Command is the process's argv from the image's Entrypoint and Cmd and
 // the overrides, as Docker combines them.
 func Command(c *image.Image, o Overrides) ([]string, error) {
-	entry := c.Config.Config.Entrypoint
-	cmd := c.Config.Config.Cmd
+	entry, cmd := o.entrypointAndCmd(c.Config.Config.Entrypoint, c.Config.Config.Cmd)
+	args := append(slices.Clone(entry), cmd...)
+	if len(args) == 0 {
+		return nil, fmt.Errorf("no command specified: image %s has neither Entrypoint nor Cmd", c.ID)
+	}
+	return args, nil
+}
+
+// entrypointAndCmd is the image's entry and cmd after the overrides:
+// --entrypoint replaces the Entrypoint and drops the image's Cmd, as
+// Docker does; arguments replace the Cmd.
+func (o Overrides) entrypointAndCmd(entry, cmd []string) ([]string, []string) {
 	if o.Entrypoint != nil {
 		entry, cmd = nil, nil
 		if *o.Entrypoint != "" {
@@ -47,11 +57,7 @@ func Command(c *image.Image, o Overrides) ([]string, error) {
 	if len(o.Args) > 0 {
 		cmd = o.Args
 	}
-	args := append(slices.Clone(entry), cmd...)
-	if len(args) == 0 {
-		return nil, fmt.Errorf("no command specified: image %s has neither Entrypoint nor Cmd", c.ID)
-	}
-	return args, nil
+	return entry, cmd
 }
 
 // resolveUser finds USER[:GROUP] in the root filesystem's /etc/passwd and

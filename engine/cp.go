@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"myrunc/image"
+	"myrunc/internal/copyclose"
 )
 
 // SplitCopyArg reads a cp argument: CONTAINER:PATH, or a local path (one
@@ -176,11 +177,7 @@ func writeFile(dst string, in io.Reader, mode fs.FileMode) error {
 	if err != nil {
 		return err
 	}
-	_, err = io.Copy(out, in)
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	return copyclose.Copy(out, in)
 }
 
 // copyIn copies the host's src into the container's dst.
@@ -242,11 +239,7 @@ func copyInTree(src string, r *os.Root, rel string) error {
 		if err != nil {
 			return err
 		}
-		_, err = io.Copy(out, in)
-		if cerr := out.Close(); err == nil {
-			err = cerr
-		}
-		return err
+		return copyclose.Copy(out, in)
 	}
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
+	"myrunc/internal/lockfile"
 	"myrunc/internal/trace"
 	"myrunc/libcontainer"
 	"myrunc/libcontainer/cgroups"
@@ -52,7 +53,7 @@ type monitor struct {
 // status pipe at fd 3 and, for a foreground run, the attach stream at
 // fd 4. It returns when the container has stopped for good.
 func (e *Engine) Monitor(id string, status, attach *os.File, size *TTYSize) error {
-	lock, err := flock(e.ctrPath(id, "monitor.lock"), unix.LOCK_EX|unix.LOCK_NB, true)
+	lock, err := lockfile.Open(e.ctrPath(id, "monitor.lock"), unix.LOCK_EX|unix.LOCK_NB, true)
 	if err != nil {
 		report(status, monitorMsg{Error: "container " + id + " already has a monitor", Code: 125})
 		return err

@@ -69,7 +69,8 @@ func usagef(format string, a ...any) error { return &UsageError{fmt.Errorf(forma
 func buildRecord(o *Options, img *image.Image, id string) (*Container, error) {
 	ic := img.Config.Config
 	c := &Container{ID: id, Name: o.Name, Created: time.Now().UTC(), Image: img.ID, ImageName: o.Image}
-	args, err := Command(img, Overrides{Args: o.Args, Entrypoint: o.Entrypoint})
+	ov := Overrides{Args: o.Args, Entrypoint: o.Entrypoint}
+	args, err := Command(img, ov)
 	if err != nil {
 		return nil, usagef("%w", err)
 	}
@@ -89,16 +90,7 @@ func buildRecord(o *Options, img *image.Image, id string) (*Container, error) {
 		}
 		labels[k] = v
 	}
-	entry, cmd := ic.Entrypoint, ic.Cmd
-	if o.Entrypoint != nil {
-		entry, cmd = nil, nil
-		if *o.Entrypoint != "" {
-			entry = []string{*o.Entrypoint}
-		}
-	}
-	if len(o.Args) > 0 {
-		cmd = o.Args
-	}
+	entry, cmd := ov.entrypointAndCmd(ic.Entrypoint, ic.Cmd)
 	c.Config = Config{
 		Hostname: o.Hostname, User: orDefault(o.User, ic.User), Env: env, Cmd: cmd, Entrypoint: entry,
 		WorkingDir: orDefault(o.Workdir, ic.WorkingDir), Labels: labels, Image: o.Image,

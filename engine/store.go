@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"myrunc/internal/atomicfile"
+	"myrunc/internal/lockfile"
 )
 
 // Engine is the container records under one data root.
@@ -267,7 +268,7 @@ func (e *Engine) lockRef(ref string) (*handle, error) {
 // command may have changed or removed it while we waited) and reconciles
 // a container whose monitor died.
 func (e *Engine) lock(id string) (*handle, error) {
-	f, err := flock(e.ctrPath(id, "lock"), unix.LOCK_EX, true)
+	f, err := lockfile.Open(e.ctrPath(id, "lock"), unix.LOCK_EX, true)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, &NotFoundError{Ref: id}
 	}
@@ -295,33 +296,9 @@ func (h *handle) unlock() {
 
 func (h *handle) save() error { return h.e.saveState(h.c) }
 
-// flock locks path (created when create is set); LOCK_NB in how makes
-// a busy lock an EWOULDBLOCK error.
-func flock(path string, how int, create bool) (*os.File, error) {
-	flags := os.O_RDONLY | unix.O_CLOEXEC
-	if create {
-		flags |= os.O_CREATE
-	}
-	f, err := os.OpenFile(path, flags, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	for {
-		err = unix.Flock(int(f.Fd()), how)
-		if err != unix.EINTR {
-			break
-		}
-	}
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	return f, nil
-}
-
 // monitorAlive says whether the container's monitor holds its lock.
 func (e *Engine) monitorAlive(id string) bool {
-	f, err := flock(e.ctrPath(id, "monitor.lock"), unix.LOCK_EX|unix.LOCK_NB, false)
+	f, err := lockfile.Open(e.ctrPath(id, "monitor.lock"), unix.LOCK_EX|unix.LOCK_NB, false)
 	if err == nil {
 		f.Close()
 		return false

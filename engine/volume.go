@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"myrunc/internal/atomicfile"
+	"myrunc/internal/lockfile"
 )
 
 // Volume is a named volume: a directory under <data-root>/volumes/NAME/_data.
@@ -48,7 +49,7 @@ func (e *Engine) lockVolumes() (*os.File, error) {
 	if err := os.MkdirAll(filepath.Join(e.DataRoot, "volumes"), 0o711); err != nil {
 		return nil, err
 	}
-	return flock(filepath.Join(e.DataRoot, "volumes", ".lock"), unix.LOCK_EX, true)
+	return lockfile.Open(filepath.Join(e.DataRoot, "volumes", ".lock"), unix.LOCK_EX, true)
 }
 
 // VolumeCreate makes a volume (an existing one is returned as it is, as

@@ -26,14 +26,27 @@ func buildChain(t *testing.T, s *Store, base *Image) (*Image, *Image) {
 	return a, b
 }
 
-func TestChildLayersAndEmptySteps(t *testing.T) {
+// chainOnBase is a store with base:1 (one file) loaded and buildChain's
+// two steps on it.
+func chainOnBase(t *testing.T) (s *Store, base, a, b *Image) {
+	t.Helper()
 	needRoot(t)
-	s, _ := Open(t.TempDir())
+	s, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := loadBytes(t, s, dockerArchive(t, "base:1", layerTar(map[string]string{"a": "1"}))); err != nil {
 		t.Fatal(err)
 	}
-	base, _ := s.Get("base:1")
-	a, b := buildChain(t, s, base)
+	if base, err = s.Get("base:1"); err != nil {
+		t.Fatal(err)
+	}
+	a, b = buildChain(t, s, base)
+	return s, base, a, b
+}
+
+func TestChildLayersAndEmptySteps(t *testing.T) {
+	s, _, a, b := chainOnBase(t)
 	if len(a.Config.RootFS.DiffIDs) != 2 || len(b.Config.RootFS.DiffIDs) != 2 {
 		t.Fatalf("layers: step %d, config step %d; want 2 and 2", len(a.Config.RootFS.DiffIDs), len(b.Config.RootFS.DiffIDs))
 	}
@@ -51,11 +64,7 @@ func TestChildLayersAndEmptySteps(t *testing.T) {
 }
 
 func TestBuildCacheFindsSteps(t *testing.T) {
-	needRoot(t)
-	s, _ := Open(t.TempDir())
-	loadBytes(t, s, dockerArchive(t, "base:1", layerTar(map[string]string{"a": "1"})))
-	base, _ := s.Get("base:1")
-	a, b := buildChain(t, s, base)
+	s, base, a, b := chainOnBase(t)
 	c, err := s.BuildCache()
 	if err != nil {
 		t.Fatal(err)
@@ -72,11 +81,7 @@ func TestBuildCacheFindsSteps(t *testing.T) {
 }
 
 func TestRemoveTakesUntaggedParents(t *testing.T) {
-	needRoot(t)
-	s, _ := Open(t.TempDir())
-	loadBytes(t, s, dockerArchive(t, "base:1", layerTar(map[string]string{"a": "1"})))
-	base, _ := s.Get("base:1")
-	a, b := buildChain(t, s, base)
+	s, base, a, b := chainOnBase(t)
 	if err := s.Tag(b.ID, "app:1"); err != nil {
 		t.Fatal(err)
 	}
@@ -100,11 +105,7 @@ func TestRemoveTakesUntaggedParents(t *testing.T) {
 }
 
 func TestPruneTakesDanglingChains(t *testing.T) {
-	needRoot(t)
-	s, _ := Open(t.TempDir())
-	loadBytes(t, s, dockerArchive(t, "base:1", layerTar(map[string]string{"a": "1"})))
-	base, _ := s.Get("base:1")
-	a, b := buildChain(t, s, base)
+	s, base, a, b := chainOnBase(t)
 	deleted, err := s.Prune(false)
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package image
 
 import (
 	"errors"
+	"myrunc/internal/lockfile"
 	"os"
 
 	"golang.org/x/sys/unix"
@@ -11,24 +12,15 @@ import (
 // shared, waiting or not. It is released by closing the returned file,
 // or when the process dies.
 func flock(path string, how int) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE|unix.O_CLOEXEC, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	for {
-		err = unix.Flock(int(f.Fd()), how)
-		if err != unix.EINTR {
-			break
-		}
-	}
-	if err != nil {
-		f.Close()
-		if errors.Is(err, unix.EWOULDBLOCK) {
-			return nil, errBusy
-		}
+	f, err := lockfile.Open(path, how, true)
+	switch {
+	case err == nil || lockfile.IsOpenError(err):
+		return f, err
+	case errors.Is(err, unix.EWOULDBLOCK):
+		return nil, errBusy
+	default:
 		return nil, os.NewSyscallError("flock "+path, err)
 	}
-	return f, nil
 }
 
 var errBusy = errors.New("store busy")

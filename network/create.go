@@ -263,12 +263,11 @@ func networkDown(n *Network) error {
 
 // Remove deletes networks that no container uses.
 func Remove(dataRoot string, names ...string) error {
-	s, err := Open(dataRoot)
+	s, err := openReclaimed(dataRoot)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	s.reclaim()
 	var errs []error
 	for _, name := range names {
 		errs = append(errs, s.remove(name))
@@ -307,16 +306,11 @@ func (s *Store) users(name string) []string {
 
 // Prune removes every user network no container uses, and says which.
 func Prune(dataRoot string) ([]string, error) {
-	s, err := Open(dataRoot)
+	s, names, err := openNetworks(dataRoot)
 	if err != nil {
 		return nil, err
 	}
 	defer s.Close()
-	s.reclaim()
-	names, err := s.NetworkNames()
-	if err != nil {
-		return nil, err
-	}
 	var gone []string
 	var errs []error
 	for _, name := range names {

@@ -47,16 +47,11 @@ type InspectedEndpoint struct {
 
 // List is every network: the predefined ones first, then by name.
 func List(dataRoot string) ([]Inspected, error) {
-	s, err := Open(dataRoot)
+	s, names, err := openNetworks(dataRoot)
 	if err != nil {
 		return nil, err
 	}
 	defer s.Close()
-	s.reclaim()
-	names, err := s.NetworkNames()
-	if err != nil {
-		return nil, err
-	}
 	out := []Inspected{s.inspectDefault()}
 	out = append(out, predefined(NetworkHost, "host"), predefined(NetworkNone, "null"))
 	for _, name := range names {

@@ -7,6 +7,31 @@ import (
 	"slices"
 )
 
+// openReclaimed opens the store and reclaims: what lists or removes
+// networks must not count users that are gone.
+func openReclaimed(dataRoot string) (*Store, error) {
+	s, err := Open(dataRoot)
+	if err != nil {
+		return nil, err
+	}
+	s.reclaim()
+	return s, nil
+}
+
+// openNetworks is openReclaimed, with the networks' names.
+func openNetworks(dataRoot string) (*Store, []string, error) {
+	s, err := openReclaimed(dataRoot)
+	if err != nil {
+		return nil, nil, err
+	}
+	names, err := s.NetworkNames()
+	if err != nil {
+		s.Close()
+		return nil, nil, err
+	}
+	return s, names, nil
+}
+
 // reclaim frees what containers that are gone still hold, and says how
 // many it cleaned: a record attached to a dead process (the runtime died
 // before poststop) is detached; a record whose bundle no longer carries

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"myrunc/internal/atomicfile"
+	"myrunc/internal/lockfile"
 	"myrunc/network/ipam"
 )
 
@@ -38,18 +39,11 @@ func Open(dataRoot string) (*Store, error) {
 			return nil, fmt.Errorf("network store: %w", err)
 		}
 	}
-	f, err := os.OpenFile(filepath.Join(dir, "lock"), os.O_RDWR|os.O_CREATE|unix.O_CLOEXEC, 0o600)
-	if err != nil {
+	f, err := lockfile.Open(filepath.Join(dir, "lock"), unix.LOCK_EX, true)
+	if lockfile.IsOpenError(err) {
 		return nil, fmt.Errorf("network store: %w", err)
 	}
-	for {
-		err = unix.Flock(int(f.Fd()), unix.LOCK_EX)
-		if err != unix.EINTR {
-			break
-		}
-	}
 	if err != nil {
-		f.Close()
 		return nil, fmt.Errorf("network store: lock: %w", err)
 	}
 	return &Store{dir: dir, lock: f}, nil

@@ -3,7 +3,6 @@ package cgroups
 import (
 	"cmp"
 	"fmt"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -29,39 +28,52 @@ type devKey struct {
 	major, minor int64
 }
 
+// devException is one exception: a device and its access, a subset of
+// "rwm" in that order.
+type devException struct {
+	key    devKey
+	access string
+}
+
 // devState is a devices cgroup as the kernel keeps it.
 type devState struct {
-	allowAll   bool              // the default; the exceptions deny
-	exceptions map[devKey]string // access, a subset of "rwm" in that order
-	// order: the exceptions' keys as they were first made, which is the
-	// order devices.list shows them in (tools read it in the rules' order)
-	order []devKey
+	allowAll bool // the default; the exceptions deny
+	// exceptions, one a device, in the order they were first made: the
+	// order devices.list shows them in (tools read it in the rules' order).
+	// A container has tens of them, so a lookup is a scan.
+	exceptions []devException
+}
+
+func (s *devState) index(k devKey) int {
+	return slices.IndexFunc(s.exceptions, func(e devException) bool { return e.key == k })
+}
+
+// access is k's exception's access, "" when k has none.
+func (s *devState) access(k devKey) string {
+	if i := s.index(k); i >= 0 {
+		return s.exceptions[i].access
+	}
+	return ""
 }
 
 // add records access for k, keeping k's place in the order.
 func (s *devState) add(k devKey, access string) {
-	if _, ok := s.exceptions[k]; !ok {
-		s.order = append(s.order, k)
+	if i := s.index(k); i >= 0 {
+		s.exceptions[i].access = mergeAccess(s.exceptions[i].access, access)
+		return
 	}
-	s.exceptions[k] = mergeAccess(s.exceptions[k], access)
+	s.exceptions = append(s.exceptions, devException{key: k, access: mergeAccess("", access)})
 }
 
-// keys is the exceptions' keys in the order they were made.
-func (s *devState) keys() []devKey {
-	keys := make([]devKey, 0, len(s.exceptions))
-	seen := map[devKey]bool{}
-	for _, k := range s.order {
-		if _, ok := s.exceptions[k]; ok && !seen[k] {
-			keys = append(keys, k)
-			seen[k] = true
-		}
+// remove takes access from k's exception; one left with none goes.
+func (s *devState) remove(k devKey, access string) {
+	i := s.index(k)
+	if i < 0 {
+		return
 	}
-	for _, k := range sortedKeys(s.exceptions) {
-		if !seen[k] {
-			keys = append(keys, k)
-		}
+	if s.exceptions[i].access = removeAccess(s.exceptions[i].access, access); s.exceptions[i].access == "" {
+		s.exceptions = slices.Delete(s.exceptions, i, i+1)
 	}
-	return keys
 }
 
 // devWrite is one line for devices.allow (allow) or devices.deny.
@@ -73,7 +85,7 @@ type devWrite struct {
 // parseDevicesList reads devices.list. The kernel shows only "a *:* rwm"
 // when the default is allow, whatever deny exceptions it has.
 func parseDevicesList(text string) (devState, error) {
-	s := devState{exceptions: map[devKey]string{}}
+	var s devState
 	for _, line := range strings.Split(strings.TrimSpace(text), "\n") {
 		if line == "" {
 			continue
@@ -84,8 +96,7 @@ func parseDevicesList(text string) (devState, error) {
 		}
 		if f[0] == "a" {
 			s.allowAll = true
-			clear(s.exceptions)
-			s.order = nil
+			s.exceptions = nil
 			continue
 		}
 		k, err := parseDevKey(f[0], f[1])
@@ -122,8 +133,7 @@ func devNumber(s string) (int64, error) {
 func (s *devState) apply(r specs.LinuxDeviceCgroup) {
 	if r.Type == "" || r.Type == "a" {
 		s.allowAll = r.Allow
-		clear(s.exceptions)
-		s.order = nil
+		s.exceptions = nil
 		return
 	}
 	k := devKey{typ: r.Type[0], major: -1, minor: -1}
@@ -135,11 +145,7 @@ func (s *devState) apply(r specs.LinuxDeviceCgroup) {
 	}
 	// an exception says the opposite of the default
 	if r.Allow == s.allowAll {
-		s.exceptions[k] = removeAccess(s.exceptions[k], r.Access)
-		if s.exceptions[k] == "" {
-			delete(s.exceptions, k)
-			s.order = slices.DeleteFunc(s.order, func(o devKey) bool { return o == k })
-		}
+		s.remove(k, r.Access)
 	} else {
 		s.add(k, r.Access)
 	}
@@ -147,8 +153,7 @@ func (s *devState) apply(r specs.LinuxDeviceCgroup) {
 
 // emulate is the state rules leave, starting from start.
 func emulate(start devState, rules []specs.LinuxDeviceCgroup) devState {
-	s := devState{allowAll: start.allowAll, exceptions: map[devKey]string{}, order: slices.Clone(start.order)}
-	maps.Copy(s.exceptions, start.exceptions)
+	s := devState{allowAll: start.allowAll, exceptions: slices.Clone(start.exceptions)}
 	for _, r := range rules {
 		s.apply(r)
 	}
@@ -169,25 +174,25 @@ func devTransition(cur, want devState) (writes []devWrite, reset bool) {
 			return nil, false
 		}
 		writes = append(writes, devWrite{allow: true, line: "a *:* rwm"})
-		for _, k := range want.keys() {
-			writes = append(writes, devWrite{allow: false, line: k.line(want.exceptions[k])})
+		for _, e := range want.exceptions {
+			writes = append(writes, devWrite{allow: false, line: e.key.line(e.access)})
 		}
 		return writes, true
 	}
-	have := cur.exceptions
+	have := cur
 	if cur.allowAll {
 		writes = append(writes, devWrite{allow: false, line: "a *:* rwm"})
-		have, reset = nil, true
+		have, reset = devState{}, true
 	}
 	var allows, denies []devWrite
-	for _, k := range want.keys() {
-		if add := removeAccess(want.exceptions[k], have[k]); add != "" {
-			allows = append(allows, devWrite{allow: true, line: k.line(add)})
+	for _, e := range want.exceptions {
+		if add := removeAccess(e.access, have.access(e.key)); add != "" {
+			allows = append(allows, devWrite{allow: true, line: e.key.line(add)})
 		}
 	}
-	for _, k := range sortedKeys(have) {
-		if drop := removeAccess(have[k], want.exceptions[k]); drop != "" {
-			denies = append(denies, devWrite{allow: false, line: k.line(drop)})
+	for _, e := range sortedExceptions(have.exceptions) {
+		if drop := removeAccess(e.access, want.access(e.key)); drop != "" {
+			denies = append(denies, devWrite{allow: false, line: e.key.line(drop)})
 		}
 	}
 	return append(append(writes, allows...), denies...), reset
@@ -203,21 +208,17 @@ func (k devKey) line(access string) string {
 	return fmt.Sprintf("%c %s:%s %s", k.typ, num(k.major), num(k.minor), access)
 }
 
-func sortedKeys(m map[devKey]string) []devKey {
-	keys := make([]devKey, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b devKey) int {
-		if a.typ != b.typ {
-			return int(a.typ) - int(b.typ)
+// sortedExceptions is es by device: type, major, minor.
+func sortedExceptions(es []devException) []devException {
+	return slices.SortedFunc(slices.Values(es), func(a, b devException) int {
+		if a.key.typ != b.key.typ {
+			return int(a.key.typ) - int(b.key.typ)
 		}
-		if a.major != b.major {
-			return cmp.Compare(a.major, b.major)
+		if a.key.major != b.key.major {
+			return cmp.Compare(a.key.major, b.key.major)
 		}
-		return cmp.Compare(a.minor, b.minor)
+		return cmp.Compare(a.key.minor, b.key.minor)
 	})
-	return keys
 }
 
 // mergeAccess is a's and b's bits, in "rwm" order.

@@ -98,7 +98,7 @@ func TestDevTransition(t *testing.T) {
 			}
 			// the same devices allowed; the order of the kernel's list
 			// follows the writes
-			if end.allowAll != target.allowAll || !reflect.DeepEqual(end.exceptions, target.exceptions) {
+			if end.allowAll != target.allowAll || !reflect.DeepEqual(sortedExceptions(end.exceptions), sortedExceptions(target.exceptions)) {
 				t.Fatalf("writes end in %v, want %v", end, target)
 			}
 		})
@@ -113,7 +113,7 @@ func TestEmulateKernelRules(t *testing.T) {
 		rule(true, "c", 1, 5, "rwm"), rule(false, "c", 1, 5, "rwm"), // gone
 		rule(false, "c", 1, -1, "rwm"), // exact match only: c 1:3 stays
 	})
-	want := map[devKey]string{{'c', 1, 3}: "rw"}
+	want := []devException{{devKey{'c', 1, 3}, "rw"}}
 	if s.allowAll || !reflect.DeepEqual(s.exceptions, want) {
 		t.Fatalf("got %+v, want deny default with %v", s, want)
 	}
@@ -146,5 +146,18 @@ func TestDevTransitionKeepsRuleOrder(t *testing.T) {
 	want := []string{"a *:* rwm", "c 10:229 rwm", "b 8:0 r", "c 1:3 rwm"}
 	if !reflect.DeepEqual(lines, want) {
 		t.Fatalf("writes %q, want %q", lines, want)
+	}
+}
+
+// An exception keeps the place it was first made in while its access
+// changes; one that goes leaves the others in their order.
+func TestEmulateKeepsExceptionOrder(t *testing.T) {
+	s := emulate(mustList(t, ""), []specs.LinuxDeviceCgroup{
+		rule(true, "c", 10, 229, "r"), rule(true, "b", 8, 0, "r"), rule(true, "c", 1, 3, "rwm"),
+		rule(false, "b", 8, 0, "r"), rule(true, "c", 10, 229, "w"),
+	})
+	want := []devException{{devKey{'c', 10, 229}, "rw"}, {devKey{'c', 1, 3}, "rwm"}}
+	if !reflect.DeepEqual(s.exceptions, want) {
+		t.Fatalf("got %+v, want %+v", s.exceptions, want)
 	}
 }

@@ -22,14 +22,24 @@ type Terminal struct {
 // MakeRaw puts our stdin's terminal in raw mode; ok is false when stdin
 // is not a terminal (nothing to do then).
 func MakeRaw() (t *Terminal, ok bool, err error) {
-	cur, err := cc.ConsoleFromFile(os.Stdin)
-	if err != nil {
+	t, ok = stdinTerminal()
+	if !ok {
 		return nil, false, nil
 	}
-	if err := cur.SetRaw(); err != nil {
+	if err := t.cur.SetRaw(); err != nil {
 		return nil, false, err
 	}
-	return &Terminal{cur: cur, stop: make(chan struct{})}, true, nil
+	return t, true, nil
+}
+
+// stdinTerminal is the terminal on our stdin, as it is; ok is false when
+// stdin is not one.
+func stdinTerminal() (t *Terminal, ok bool) {
+	cur, err := cc.ConsoleFromFile(os.Stdin)
+	if err != nil {
+		return nil, false
+	}
+	return &Terminal{cur: cur, stop: make(chan struct{})}, true
 }
 
 // Size is our terminal's size (rows, columns).
@@ -108,13 +118,13 @@ func Attach(master *os.File) (func(), error) {
 // one: a pty made for us starts at it, so the first thing its process
 // prints is laid out right.
 func StdinSize() *specs.Box {
-	cur, err := cc.ConsoleFromFile(os.Stdin)
-	if err != nil {
+	t, ok := stdinTerminal()
+	if !ok {
 		return nil
 	}
-	ws, err := cur.Size()
-	if err != nil || ws.Height == 0 || ws.Width == 0 {
+	rows, cols, err := t.Size()
+	if err != nil || rows == 0 || cols == 0 {
 		return nil
 	}
-	return &specs.Box{Height: uint(ws.Height), Width: uint(ws.Width)}
+	return &specs.Box{Height: uint(rows), Width: uint(cols)}
 }

@@ -21,6 +21,30 @@ func pair(t *testing.T) (*Parent, *Child) {
 	return p, c
 }
 
+// pipe is a pipe closed at the test's end (a test may close w sooner).
+func pipe(t *testing.T) (r, w *os.File) {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close(); w.Close() })
+	return r, w
+}
+
+// sameFile checks that got, received for a pipe's write end, is it:
+// what is written to it comes out of r.
+func sameFile(t *testing.T, got, r *os.File) {
+	t.Helper()
+	if _, err := got.Write([]byte("ok")); err != nil {
+		t.Fatalf("the descriptor is not the one sent: %v", err)
+	}
+	buf := make([]byte, 2)
+	if _, err := io.ReadFull(r, buf); err != nil || string(buf) != "ok" {
+		t.Fatalf("read %q, %v", buf, err)
+	}
+}
+
 func TestFullExchange(t *testing.T) {
 	p, c := pair(t)
 	done := make(chan error, 1)
@@ -145,12 +169,7 @@ func TestWaitExec(t *testing.T) {
 
 func TestFramesCarryFiles(t *testing.T) {
 	p, c := pair(t)
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	defer w.Close()
+	r, w := pipe(t)
 	errc := make(chan error, 1)
 	go func() { errc <- p.c.sendFiles(KindConfig, &Config{ID: "x"}, []*os.File{w}) }()
 	k, body, files, err := c.c.recvFiles()
@@ -161,13 +180,7 @@ func TestFramesCarryFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer files[0].Close()
-	if _, err := files[0].Write([]byte("ok")); err != nil {
-		t.Fatal(err)
-	}
-	buf := make([]byte, 2)
-	if _, err := io.ReadFull(r, buf); err != nil || string(buf) != "ok" {
-		t.Fatalf("read %q, %v", buf, err)
-	}
+	sameFile(t, files[0], r)
 	// a frame without files after one with them
 	go func() { errc <- p.c.send(KindConfig, &Config{ID: "y"}) }()
 	if _, _, files, err := c.c.recvFiles(); err != nil || len(files) != 0 {
@@ -178,11 +191,7 @@ func TestFramesCarryFiles(t *testing.T) {
 
 func TestSeccompFd(t *testing.T) {
 	p, c := pair(t)
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r, w := pipe(t)
 	errc := make(chan error, 1)
 	go func() {
 		_, err := c.RecvConfig()
@@ -201,14 +210,8 @@ func TestSeccompFd(t *testing.T) {
 	if !ok || err != nil || sf.File == nil {
 		t.Fatalf("want SeccompFd, got %#v %v", m, err)
 	}
-	if _, err := sf.File.Write([]byte("x")); err != nil {
-		t.Fatalf("the descriptor is not the one sent: %v", err)
-	}
+	sameFile(t, sf.File, r)
 	sf.File.Close()
-	buf := make([]byte, 1)
-	if _, err := io.ReadFull(r, buf); err != nil || buf[0] != 'x' {
-		t.Fatalf("read %q, %v", buf, err)
-	}
 	if m, err := p.Next(); err != nil {
 		t.Fatal(err)
 	} else if _, ok := m.(*Ready); !ok {
@@ -221,12 +224,7 @@ func TestSeccompFd(t *testing.T) {
 
 func TestSeccompFdOutOfOrder(t *testing.T) {
 	p, c := pair(t)
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	defer w.Close()
+	_, w := pipe(t)
 	go func() {
 		c.RecvConfig()
 		c.SendSeccompFd(w)
@@ -256,12 +254,7 @@ func TestSeccompFdOutOfOrder(t *testing.T) {
 
 func TestConfigCarriesMountFiles(t *testing.T) {
 	p, c := pair(t)
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	defer w.Close()
+	r, w := pipe(t)
 	errc := make(chan error, 1)
 	go func() { errc <- p.SendConfig(&Config{ID: "x", MountFiles: []*os.File{w}}) }()
 	cfg, err := c.RecvConfig()
@@ -272,13 +265,7 @@ func TestConfigCarriesMountFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cfg.MountFiles[0].Close()
-	if _, err := cfg.MountFiles[0].Write([]byte("ok")); err != nil {
-		t.Fatal(err)
-	}
-	buf := make([]byte, 2)
-	if _, err := io.ReadFull(r, buf); err != nil || string(buf) != "ok" {
-		t.Fatalf("read %q, %v", buf, err)
-	}
+	sameFile(t, cfg.MountFiles[0], r)
 }
 
 func TestErrorFrameOnTheGate(t *testing.T) {

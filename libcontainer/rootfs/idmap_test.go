@@ -42,6 +42,12 @@ func bindMount(opts ...string) specs.Mount {
 	return specs.Mount{Destination: "/mnt", Type: "bind", Source: "/src", Options: opts}
 }
 
+// withMaps is m with the mount's own uid and gid mappings.
+func withMaps(m specs.Mount, uid, gid []specs.LinuxIDMapping) specs.Mount {
+	m.UIDMappings, m.GIDMappings = uid, gid
+	return m
+}
+
 func TestIDMapOptionsAreNotFilesystemData(t *testing.T) {
 	o := ParseOptions([]string{"rbind", "idmap", "ridmap"})
 	if !o.IDMap || !o.RecursiveIDMap || len(o.Data) != 0 {
@@ -51,10 +57,6 @@ func TestIDMapOptionsAreNotFilesystemData(t *testing.T) {
 
 func TestPlanIDMapDecisions(t *testing.T) {
 	joined := specs.LinuxNamespace{Type: specs.UserNamespace, Path: "/proc/1/ns/user"}
-	withMaps := func(m specs.Mount, uid, gid []specs.LinuxIDMapping) specs.Mount {
-		m.UIDMappings, m.GIDMappings = uid, gid
-		return m
-	}
 	for _, tc := range []struct {
 		name   string
 		userns *specs.LinuxNamespace
@@ -119,10 +121,6 @@ func equalMaps(a, b []specs.LinuxIDMapping) bool {
 func TestPlanIDMapUncheckedCombinations(t *testing.T) {
 	tmpfs := specs.Mount{Destination: "/mnt", Type: "tmpfs", Source: "tmpfs"}
 	withOpts := func(m specs.Mount, opts ...string) specs.Mount { m.Options = opts; return m }
-	withMaps := func(m specs.Mount, uid, gid []specs.LinuxIDMapping) specs.Mount {
-		m.UIDMappings, m.GIDMappings = uid, gid
-		return m
-	}
 	for _, tc := range []struct {
 		name   string
 		userns *specs.LinuxNamespace

@@ -62,9 +62,7 @@ teardown() { teardown_test; }
 	[ "$dirs" -gt 0 ] || fail "container has no cgroup dirs"
 	myrunc -0 delete -f "$CID"
 	[ ! -e "$ROOT/$CID" ]
-	for ctl in "$CGROUP_MNT"/*; do
-		[ ! -d "$ctl$CGROUPS_PATH" ] || fail "cgroup left: $ctl$CGROUPS_PATH"
-	done
+	[ -z "$(cgroup_dirs "$CGROUPS_PATH")" ] || fail "cgroup left: $(cgroup_dirs "$CGROUPS_PATH")"
 	! grep -qF "$BUNDLE" /proc/self/mountinfo || fail "mounts left: $(grep -F "$BUNDLE" /proc/self/mountinfo)"
 }
 

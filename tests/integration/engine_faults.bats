@@ -77,8 +77,7 @@ assert_back_to_start() {
 	[ -z "$output" ] || [ "${#lines[@]}" = 1 ] || fail "containers left: $output"
 	m=$(grep -F " $DATA/" /proc/self/mountinfo) && fail "mounts left under the data root: $m"
 	[ -z "$(ls "$ROOT")" ] || fail "runtime state left: $(ls "$ROOT")"
-	"$NETLAB" diff "$LAB" "$TEST_DIR/before.snap" >"$TEST_DIR/leak.diff" 2>&1 ||
-		fail "the lab's host netns differs from before: $(cat "$TEST_DIR/leak.diff")"
+	m=$(lab_unchanged) || fail "$m"
 	data_snapshot "$TEST_DIR/data.after"
 	diff "$TEST_DIR/data.before" "$TEST_DIR/data.after" >"$TEST_DIR/data.diff" ||
 		fail "data root differs from after the base image load: $(cat "$TEST_DIR/data.diff")"

@@ -1,24 +1,19 @@
-# Helpers for the engine's tests (container*.bats, volume.bats): each
-# test runs the engine inside its own network lab (tests/tools/netlab.sh):
+# Helpers for the engine's tests (container*.bats, volume.bats, ...):
+# each test runs the engine inside its own network lab (lab_helpers.bash):
 # "the host" is a netns, so the default bridge, its NAT rules and published
 # ports never touch the real host's network. Teardown removes every
 # container, volume and network the test made, then checks the lab's
 # host netns is as before (no link, address, route or nft rule left).
 
-load helpers
+load lab_helpers
 
-NETLAB="$BATS_TEST_DIRNAME/../tools/netlab.sh"
 MKIMAGE="$BATS_TEST_DIRNAME/../tools/mkimage.sh"
 
 # setup_engine: a lab, a data root with busybox:latest loaded.
 setup_engine() {
 	setup_test
-	command -v nft >/dev/null || skip "nft not installed (apt-get install nftables)"
 	DATA="$TEST_DIR/data"
-	LAB="$ID_BASE"
-	eval "$("$NETLAB" up "$LAB" 3>&-)" || fail "netlab up failed"
-	"$NETLAB" snapshot "$LAB" "$TEST_DIR/before.snap"
-	HOST_ENTER=(nsenter "--net=/run/netns/$NETLAB_HOST_NS")
+	lab_up
 	# $MRX: the same as MR, as a script for pipes, script(1) and &
 	MRX="$TEST_DIR/mr"
 	printf '#!/bin/sh\nexec timeout %s nsenter --net=/run/netns/%s %s --root %s --data-root %s "$@"\n' \
@@ -37,28 +32,19 @@ busybox_image() {
 	MR image load -q -i "$tar" >/dev/null || fail "image load failed"
 }
 
-teardown_engine() {
-	local problems="" ids
-	if [ -n "${NETLAB_HOST_NS:-}" ] && [ -e "/run/netns/$NETLAB_HOST_NS" ]; then
-		ids=$(MR container ls -aq --no-trunc 2>/dev/null)
-		[ -z "$ids" ] || MR container rm -f -v $ids >/dev/null 2>&1 || problems+="container rm -f failed; "
-		MR volume prune -a -f >/dev/null 2>&1 || true
-		MR network prune -f >/dev/null 2>&1 || problems+="network prune failed; "
-		if ! "$NETLAB" diff "$LAB" "$TEST_DIR/before.snap" >"$TEST_DIR/leak.diff" 2>&1; then
-			problems+="the lab's host netns differs from before: $(cat "$TEST_DIR/leak.diff"); "
-		fi
-		# engine containers are under the runtime root too: none may be left
-		[ -z "$(ls "$ROOT" 2>/dev/null)" ] || problems+="runtime state left: $(ls "$ROOT"); "
-		[ -z "$(ls "$DATA/containers" 2>/dev/null)" ] || problems+="container records left: $(ls "$DATA/containers"); "
-	fi
-	[ -z "${LAB:-}" ] || "$NETLAB" down "$LAB" >/dev/null 2>&1 3>&- || problems+="netlab down failed; "
-	teardown_test || problems+="teardown_test failed; "
-	[ -z "$problems" ] || fail "$problems"
-}
+teardown_engine() { lab_teardown engine_cleanup; }
 
-# MR ARGS...: myrunc on the lab's host, with this test's --root and --data-root
-MR() {
-	timeout "$MYRUNC_TIMEOUT" "${HOST_ENTER[@]}" "$MYRUNC" --root "$ROOT" --data-root "$DATA" "$@" 3>&-
+# engine_cleanup: every container (with its volumes), volume and network;
+# the runtime root and the container records must be empty after
+engine_cleanup() {
+	local ids
+	ids=$(MR container ls -aq --no-trunc 2>/dev/null)
+	[ -z "$ids" ] || MR container rm -f -v $ids >/dev/null 2>&1 || problems+="container rm -f failed; "
+	MR volume prune -a -f >/dev/null 2>&1 || true
+	MR network prune -f >/dev/null 2>&1 || problems+="network prune failed; "
+	# engine containers are under the runtime root too: none may be left
+	[ -z "$(ls "$ROOT" 2>/dev/null)" ] || problems+="runtime state left: $(ls "$ROOT"); "
+	[ -z "$(ls "$DATA/containers" 2>/dev/null)" ] || problems+="container records left: $(ls "$DATA/containers"); "
 }
 
 # ctr [-N|!] ARGS...: bats `run` of `MR container ARGS` (stdin /dev/null)
@@ -101,11 +87,6 @@ wait_status() {
 		fail "container $1: status $(field "$1" '{{.State.Status}}'), wanted $2"
 }
 _field_is() { [ "$(field "$1" "$2" 2>/dev/null)" = "$3" ]; }
-
-# in_lab CMD...: CMD on the lab's host
-in_lab() {
-	"${HOST_ENTER[@]}" "$@"
-}
 
 # monitor_pid REF: the container's monitor
 monitor_pid() {

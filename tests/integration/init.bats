@@ -53,14 +53,20 @@ slim_file() {
 	[ "$(sha256sum <"/proc/$pid/exe")" = "$(sha256sum <"$MYRUNC")" ] || fail "the init does not run the runtime's binary"
 }
 
-@test "an init that joins a namespace in its C constructor is the sealed nsenter init" {
-	# a time namespace joined by path: only nsenter can enter it
+# time_ns_holder: $CID created with a time namespace of its own (one that
+# only nsenter can join, by path); then a fresh cgroup for the next
+# container. HOLDER: its init's pid.
+time_ns_holder() {
 	[ -e /proc/self/ns/time ] || skip "kernel has no time namespaces"
 	update_config '.linux.namespaces += [{"type": "time"}]'
 	create_container "$CID"
-	local pid
-	pid="$(container_pid "$CID")"
+	HOLDER="$(container_pid "$CID")"
 	fresh_cgroup
+}
+
+@test "an init that joins a namespace in its C constructor is the sealed nsenter init" {
+	time_ns_holder
+	local pid=$HOLDER
 	update_config '.linux.namespaces |= map(if .type == "time" then .path = $p else . end)' \
 		--arg p "/proc/$pid/ns/time"
 	create_container "$CID2"
@@ -91,12 +97,8 @@ slim_file() {
 # leaves no cgroup behind, though the init is not the runtime's child to
 # reap and is still dying when the cgroup is removed.
 @test "a failed create with a forked init leaves nothing behind" {
-	[ -e /proc/self/ns/time ] || skip "kernel has no time namespaces"
-	update_config '.linux.namespaces += [{"type": "time"}]'
-	create_container "$CID"
-	local pid
-	pid="$(container_pid "$CID")"
-	fresh_cgroup
+	time_ns_holder
+	local pid=$HOLDER
 	update_config '.linux.namespaces |= map(if .type == "time" then .path = $p else . end)
 		| .hooks.prestart = [{"path": "/bin/false"}]' --arg p "/proc/$pid/ns/time"
 	local i

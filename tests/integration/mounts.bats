@@ -154,13 +154,22 @@ mountinfo_line() {
 	assert_output_contains "Read-only file system"
 }
 
-@test "mount propagation rslave: host mounts made later appear in the container" {
+# shared_src: $SRC made a shared mount (of itself)
+shared_src() {
 	mount --bind "$SRC" "$SRC"
 	on_teardown "umount -l '$SRC'"
 	mount --make-shared "$SRC"
+}
+
+# after_late_mount PROPAGATION CMD: the shared $SRC bind-mounted at
+# /mnt/prop with PROPAGATION; once the container runs, the host mounts a
+# tmpfs holding latefile on $SRC/late, then the container runs CMD. What
+# CMD printed is in $TEST_DIR/out.
+after_late_mount() {
+	shared_src
 	mkdir -p "$SRC/late"
-	add_mount /mnt/prop bind "$SRC" '["rbind", "rslave"]'
-	update_config '.process.args = ["sh", "-c", "while [ ! -e /trigger ]; do sleep 0.05; done; cat /mnt/prop/late/latefile 2>&1; true"]'
+	add_mount /mnt/prop bind "$SRC" "[\"rbind\", \"$1\"]"
+	update_config '.process.args = ["sh", "-c", $cmd]' --arg cmd "while [ ! -e /trigger ]; do sleep 0.05; done; $2"
 	"$MYRUNC" --root "$ROOT" run --bundle "$BUNDLE" "$CID" </dev/null >"$TEST_DIR/out" 2>&1 3>&- &
 	local rpid=$!
 	wait_for_status "$CID" running
@@ -169,31 +178,20 @@ mountinfo_line() {
 	echo late-mount >"$SRC/late/latefile"
 	touch "$BUNDLE/rootfs/trigger"
 	wait "$rpid" || fail "run failed: $(cat "$TEST_DIR/out")"
+}
+
+@test "mount propagation rslave: host mounts made later appear in the container" {
+	after_late_mount rslave 'cat /mnt/prop/late/latefile 2>&1; true'
 	[ "$(cat "$TEST_DIR/out")" = late-mount ] || fail "container did not see the new mount: $(cat "$TEST_DIR/out")"
 }
 
 @test "mount propagation rprivate: host mounts made later do not appear" {
-	mount --bind "$SRC" "$SRC"
-	on_teardown "umount -l '$SRC'"
-	mount --make-shared "$SRC"
-	mkdir -p "$SRC/late"
-	add_mount /mnt/prop bind "$SRC" '["rbind", "rprivate"]'
-	update_config '.process.args = ["sh", "-c", "while [ ! -e /trigger ]; do sleep 0.05; done; ls -A /mnt/prop/late | wc -l"]'
-	"$MYRUNC" --root "$ROOT" run --bundle "$BUNDLE" "$CID" </dev/null >"$TEST_DIR/out" 2>&1 3>&- &
-	local rpid=$!
-	wait_for_status "$CID" running
-	mount -t tmpfs -o size=1m tmpfs "$SRC/late"
-	on_teardown "umount -l '$SRC/late'"
-	echo late-mount >"$SRC/late/latefile"
-	touch "$BUNDLE/rootfs/trigger"
-	wait "$rpid" || fail "run failed: $(cat "$TEST_DIR/out")"
+	after_late_mount rprivate 'ls -A /mnt/prop/late | wc -l'
 	[ "$(cat "$TEST_DIR/out")" = 0 ] || fail "private mount saw the host's new mount: $(cat "$TEST_DIR/out")"
 }
 
 @test "mount propagation rshared: the bind mount is shared inside" {
-	mount --bind "$SRC" "$SRC"
-	on_teardown "umount -l '$SRC'"
-	mount --make-shared "$SRC"
+	shared_src
 	add_mount /mnt/prop bind "$SRC" '["rbind", "rshared"]'
 	update_config '.process.args = ["grep", " /mnt/prop ", "/proc/self/mountinfo"]'
 	run_fg "$CID"

@@ -12,50 +12,23 @@
 # and destroys virtual ones (a veth takes its peer with it). A create that
 # fails gives the devices back under their own names.
 
-load helpers
-
-NETLAB="$BATS_TEST_DIRNAME/../tools/netlab.sh"
+load lab_helpers
 
 setup() {
 	setup_test
-	command -v nft >/dev/null || skip "nft not installed (netlab.sh snapshot needs it: apt-get install nftables)"
-	LAB="$ID_BASE"
-	eval "$("$NETLAB" up "$LAB" 3>&-)" || fail "netlab up failed"
-	"$NETLAB" snapshot "$LAB" "$TEST_DIR/before.snap"
-	HOST_ENTER=(nsenter "--net=/run/netns/$NETLAB_HOST_NS")
+	lab_up
 }
 
-teardown() {
-	local problems="" id
-	if [ -n "${NETLAB_HOST_NS:-}" ] && [ -e "/run/netns/$NETLAB_HOST_NS" ]; then
-		for id in $(ls "$ROOT" 2>/dev/null); do
-			timeout 20 "${HOST_ENTER[@]}" "$MYRUNC" --root "$ROOT" delete -f "$id" </dev/null >/dev/null 2>&1 3>&- || true
-		done
-		# a failed test may leave the pair in the lab: not a leak of ours
-		"${HOST_ENTER[@]}" ip link del nd0 >/dev/null 2>&1 || true
-		retry 20 lab_settled || true
-		if ! "$NETLAB" diff "$LAB" "$TEST_DIR/before.snap" >"$TEST_DIR/leak.diff" 2>&1; then
-			problems+="the lab's host netns differs from before: $(cat "$TEST_DIR/leak.diff"); "
-		fi
-	fi
-	[ -z "${LAB:-}" ] || "$NETLAB" down "$LAB" >/dev/null 2>&1 3>&- || problems+="netlab down failed; "
-	teardown_test || problems+="teardown_test failed; "
-	[ -z "$problems" ] || fail "$problems"
-}
+teardown() { lab_teardown netdevices_cleanup; }
 
-# MR ARGS...: myrunc on the lab's host, with this test's --root
-MR() {
-	timeout "$MYRUNC_TIMEOUT" "${HOST_ENTER[@]}" "$MYRUNC" --root "$ROOT" "$@" 3>&-
-}
-
-mr() {
-	local flags=()
-	case "${1:-}" in
-	-[0-9]* | '!') flags=("$1"); shift ;;
-	esac
-	run "${flags[@]}" MR "$@"
-	echo "# myrunc $* -> status $status"
-	echo "$output"
+netdevices_cleanup() {
+	local id
+	for id in $(ls "$ROOT" 2>/dev/null); do
+		timeout 20 "${HOST_ENTER[@]}" "$MYRUNC" --root "$ROOT" delete -f "$id" </dev/null >/dev/null 2>&1 3>&- || true
+	done
+	# a failed test may leave the pair in the lab: not a leak of ours
+	"${HOST_ENTER[@]}" ip link del nd0 >/dev/null 2>&1 || true
+	retry 20 lab_settled || true
 }
 
 H() { "${HOST_ENTER[@]}" "$@"; }
@@ -69,15 +42,6 @@ host_device() {
 	H ip link add nd0 type veth peer name nd0p || fail "veth pair"
 	H ip addr add 10.77.0.1/24 dev nd0 || fail "address"
 	H ip link set nd0 up && H ip link set nd0p up || fail "link up"
-}
-
-# cexec ID CMD: a shell command in the container
-cexec() {
-	local id=$1
-	shift
-	run MR exec "$id" sh -c "$*"
-	echo "# in $id: $* -> $status"
-	echo "$output"
 }
 
 @test "netDevices: a host device is moved in, renamed, with its address, up; delete leaves it to the kernel" {

@@ -7,54 +7,26 @@
 # host netns's links, addresses, routes, nft or iptables rules differ
 # from before it.
 
-load helpers
-
-NETLAB="$BATS_TEST_DIRNAME/../tools/netlab.sh"
+load lab_helpers
 
 setup() {
 	setup_test
-	command -v nft >/dev/null || skip "nft not installed (apt-get install nftables)"
 	DATA="$TEST_DIR/data"
-	LAB="$ID_BASE"
-	eval "$("$NETLAB" up "$LAB" 3>&-)" || fail "netlab up failed"
-	"$NETLAB" snapshot "$LAB" "$TEST_DIR/before.snap"
-	HOST_ENTER=(nsenter "--net=/run/netns/$NETLAB_HOST_NS")
-	OUT_ENTER=(nsenter "--net=/run/netns/$NETLAB_OUT_NS")
+	lab_up
 }
 
-teardown() {
-	local problems="" id ids
-	if [ -n "${NETLAB_HOST_NS:-}" ] && [ -e "/run/netns/$NETLAB_HOST_NS" ]; then
-		# containers go first, inside the lab: their poststop hooks detach
-		for id in $(ls "$ROOT" 2>/dev/null); do
-			timeout 20 "${HOST_ENTER[@]}" "$MYRUNC" --root "$ROOT" --data-root "$DATA" delete -f "$id" </dev/null >/dev/null 2>&1 3>&- || true
-		done
-		ids=$(ls "$DATA/network/containers" 2>/dev/null | sed 's/\.json$//')
-		[ -z "$ids" ] || MR network release $ids >/dev/null 2>&1 || problems+="network release failed; "
-		MR network prune -f >/dev/null 2>&1 || problems+="network prune failed; "
-		if ! "$NETLAB" diff "$LAB" "$TEST_DIR/before.snap" >"$TEST_DIR/leak.diff" 2>&1; then
-			problems+="the lab's host netns differs from before: $(cat "$TEST_DIR/leak.diff"); "
-		fi
-	fi
-	[ -z "${LAB:-}" ] || "$NETLAB" down "$LAB" >/dev/null 2>&1 3>&- || problems+="netlab down failed; "
-	teardown_test || problems+="teardown_test failed; "
-	[ -z "$problems" ] || fail "$problems"
-}
+teardown() { lab_teardown network_cleanup; }
 
-# MR ARGS...: myrunc on the lab's host, with this test's --root and --data-root
-MR() {
-	timeout "$MYRUNC_TIMEOUT" "${HOST_ENTER[@]}" "$MYRUNC" --root "$ROOT" --data-root "$DATA" "$@" 3>&-
-}
-
-# mr [-N|!] ARGS...: bats `run` of MR
-mr() {
-	local flags=()
-	case "${1:-}" in
-	-[0-9]* | '!') flags=("$1"); shift ;;
-	esac
-	run "${flags[@]}" MR "$@"
-	echo "# myrunc $* -> status $status"
-	echo "$output"
+# network_cleanup: containers go first, inside the lab (their poststop
+# hooks detach), then what their attachments and the networks held
+network_cleanup() {
+	local id ids
+	for id in $(ls "$ROOT" 2>/dev/null); do
+		timeout 20 "${HOST_ENTER[@]}" "$MYRUNC" --root "$ROOT" --data-root "$DATA" delete -f "$id" </dev/null >/dev/null 2>&1 3>&- || true
+	done
+	ids=$(ls "$DATA/network/containers" 2>/dev/null | sed 's/\.json$//')
+	[ -z "$ids" ] || MR network release $ids >/dev/null 2>&1 || problems+="network release failed; "
+	MR network prune -f >/dev/null 2>&1 || problems+="network prune failed; "
 }
 
 # net_bundle [ATTACH-BUNDLE-ARGS...] ID: a fresh bundle in $BUNDLE with a
@@ -81,15 +53,6 @@ serve() {
 	MR exec -d "$1" httpd -f -p 80 -h /www || fail "httpd in $1"
 	retry 10 MR exec "$1" sh -c 'cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | grep -q ":0050 0*:0000 0A"' ||
 		fail "httpd in $1 does not listen"
-}
-
-# in ID CMD...: run a shell command in the container
-cexec() {
-	local id=$1
-	shift
-	run MR exec "$id" sh -c "$*"
-	echo "# in $id: $* -> $status"
-	echo "$output"
 }
 
 # host_get / out_get URL: wget from the lab's host / from the outside

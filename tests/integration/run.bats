@@ -34,27 +34,28 @@ teardown() { teardown_test; }
 	assert_status 0
 }
 
-@test "run exits with 128+signal when the container is killed" {
+# run_killed SIGNAL: run in the background, the container killed with
+# SIGNAL once it runs; RC is run's exit status, its output in $TEST_DIR/out
+run_killed() {
 	"$MYRUNC" --root "$ROOT" run --bundle "$BUNDLE" "$CID" </dev/null >"$TEST_DIR/out" 2>&1 3>&- &
 	local rpid=$!
 	wait_for_status "$CID" running
-	myrunc -0 kill "$CID" KILL
-	local rc=0
-	wait "$rpid" || rc=$?
-	[ "$rc" -eq 137 ] || fail "run exited $rc, expected 137: $(cat "$TEST_DIR/out")"
+	myrunc -0 kill "$CID" "$1"
+	RC=0
+	wait "$rpid" || RC=$?
+}
+
+@test "run exits with 128+signal when the container is killed" {
+	run_killed KILL
+	[ "$RC" -eq 137 ] || fail "run exited $RC, expected 137: $(cat "$TEST_DIR/out")"
 }
 
 @test "run exits with 143 when the container is killed by SIGTERM" {
 	# a pid namespace's init ignores SIGTERM without a handler, so this
 	# container shares the host's pid namespace
 	update_config '.linux.namespaces -= [{"type": "pid"}]'
-	"$MYRUNC" --root "$ROOT" run --bundle "$BUNDLE" "$CID" </dev/null >"$TEST_DIR/out" 2>&1 3>&- &
-	local rpid=$!
-	wait_for_status "$CID" running
-	myrunc -0 kill "$CID" TERM
-	local rc=0
-	wait "$rpid" || rc=$?
-	[ "$rc" -eq 143 ] || fail "run exited $rc, expected 143: $(cat "$TEST_DIR/out")"
+	run_killed TERM
+	[ "$RC" -eq 143 ] || fail "run exited $RC, expected 143: $(cat "$TEST_DIR/out")"
 }
 
 @test "run removes the container when it exits" {
