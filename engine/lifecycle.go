@@ -118,7 +118,7 @@ func (e *Engine) start(ref string, attach bool, size *TTYSize) (*Container, *Att
 		return nil, nil, &ExitError{1, fmt.Errorf("cannot start a paused container, try unpause instead")}
 	case c.State.Running():
 		return c, nil, nil
-	case c.State.Status == statusRemoving || c.State.Status == StatusDead:
+	case c.State.Status == statusRemoving || c.State.Status == StatusDead || c.State.RemovalRequested:
 		return nil, nil, &ExitError{1, fmt.Errorf("container %s is marked for removal and cannot be started", c.Name)}
 	}
 	c.State.ManuallyStopped, c.State.RestartCount = false, 0
@@ -443,10 +443,15 @@ func (e *Engine) Remove(ref string, force, volumes bool) error {
 			}
 			return fmt.Errorf("cannot remove container \"/%s\": container is %s: stop the container before removing or force remove", h.c.Name, what)
 		}
-		h.c.State.ManuallyStopped = true
+		// the monitor sees the exit first: it tears the container down and
+		// removes it itself, in one go; we wait for it to let go
+		st := &h.c.State
+		st.ManuallyStopped, st.RemovalRequested, st.RemoveVolumes = true, true, volumes
 		h.save()
 		if ct := runtimeContainer(h.c); ct != nil {
-			ct.Signal(unix.SIGKILL, true)
+			// the init of its pid namespace takes every other process
+			// with it; the runtime signals each one itself without one
+			ct.Signal(unix.SIGKILL, false)
 		}
 		id := h.c.ID
 		h.unlock()
@@ -457,7 +462,7 @@ func (e *Engine) Remove(ref string, force, volumes bool) error {
 		trace.Mark("monitor gone")
 		if h, err = e.lock(id); err != nil {
 			if IsNotFound(err) {
-				return nil // --rm removed it
+				return nil // the monitor removed it
 			}
 			return err
 		}
@@ -470,18 +475,24 @@ func (e *Engine) Remove(ref string, force, volumes bool) error {
 	return h.remove(volumes)
 }
 
-// waitMonitorGone polls until the container's monitor has exited.
+// waitMonitorGone waits until the container's monitor has let go of its
+// lock (it ended, or finished with the container), at most d: a blocking
+// flock is the notification, no polling.
 func (e *Engine) waitMonitorGone(id string, d time.Duration) bool {
-	end := time.Now().Add(d)
-	sleep := time.Millisecond
-	for e.monitorAlive(id) {
-		if time.Now().After(end) {
-			return false
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		// the lock file goes with the container: gone means done too
+		if f, err := flock(e.ctrPath(id, "monitor.lock"), unix.LOCK_EX, false); err == nil {
+			f.Close()
 		}
-		time.Sleep(sleep)
-		sleep = min(2*sleep, 20*time.Millisecond)
+	}()
+	select {
+	case <-done:
+		return true
+	case <-time.After(d):
+		return false
 	}
-	return true
 }
 
 // remove deletes a stopped container under its lock: whatever of it the
@@ -498,18 +509,29 @@ func (h *handle) remove(volumes bool) error {
 	}
 	e.unprepare(c)
 	trace.Mark("network released")
-	if store, err := image.Open(e.DataRoot); err == nil {
-		if err := store.UnmountRootfs(c.ID, ""); err != nil {
-			return err
+	return h.removeRecord(volumes, true)
+}
+
+// removeRecord removes what is left of a container torn down (nothing
+// runs, nothing mounted, no network): with layer its writable layer,
+// then its record and name, and with volumes its anonymous volumes.
+func (h *handle) removeRecord(volumes, layer bool) error {
+	e, c := h.e, h.c
+	if layer {
+		if store, err := image.Open(e.DataRoot); err == nil {
+			if err := store.UnmountRootfs(c.ID, ""); err != nil {
+				return err
+			}
 		}
+		trace.Mark("writable layer removed")
 	}
-	trace.Mark("writable layer removed")
 	gone := filepath.Join(e.dir, ".rm-"+c.ID)
 	if err := os.Rename(e.ctrDir(c.ID), gone); err != nil {
 		return err
 	}
 	e.releaseName(c.Name, c.ID)
 	os.RemoveAll(gone)
+	trace.Mark("record removed")
 	if volumes {
 		e.removeVolumesOf(c, true)
 	}
