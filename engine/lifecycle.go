@@ -121,36 +121,37 @@ func (e *Engine) start(ref string, attach bool, size *TTYSize) (*Container, *Att
 	case c.State.Status == statusRemoving || c.State.Status == StatusDead || c.State.RemovalRequested:
 		return nil, nil, &ExitError{1, fmt.Errorf("container %s is marked for removal and cannot be started", c.Name)}
 	}
-	c.State.ManuallyStopped, c.State.RestartCount = false, 0
-	if err := h.save(); err != nil {
-		return nil, nil, err
+	// a container just created has nothing to reset: no write
+	if st := &c.State; st.ManuallyStopped || st.RestartCount != 0 {
+		st.ManuallyStopped, st.RestartCount = false, 0
+		if err := h.save(); err != nil {
+			return nil, nil, err
+		}
 	}
-	a, err := e.spawnMonitor(c, attach, size)
+	pid, a, err := e.spawnMonitor(c, attach, size)
 	if err != nil {
 		return nil, nil, err
 	}
-	c, err = e.load(c.ID)
-	if err != nil {
-		return nil, nil, err
-	}
+	// what the monitor recorded, without reading it back
+	c.State.Status, c.State.Pid = StatusRunning, pid
 	return c, a, nil
 }
 
 // spawnMonitor starts `myrunc container monitor ID` in its own session
-// and waits for its word that the container runs.
-func (e *Engine) spawnMonitor(c *Container, attach bool, size *TTYSize) (*Attached, error) {
+// and waits for its word that the container runs: its init's pid.
+func (e *Engine) spawnMonitor(c *Container, attach bool, size *TTYSize) (int, *Attached, error) {
 	// this program itself (the engine program, wherever it runs from);
 	// it inherits MYRUNC_SELF_EXE, the user's myrunc, for what it writes
 	const exe = "/proc/self/exe"
 	statusR, statusW, err := os.Pipe()
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	defer statusR.Close()
 	logf, err := os.OpenFile(e.ctrPath(c.ID, "monitor.log"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
 		statusW.Close()
-		return nil, err
+		return 0, nil, err
 	}
 	defer logf.Close()
 	args := []string{"myrunc", "--root", c.RuntimeRoot, "--data-root", e.DataRoot}
@@ -165,7 +166,7 @@ func (e *Engine) spawnMonitor(c *Container, attach bool, size *TTYSize) (*Attach
 		fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 		if err != nil {
 			statusW.Close()
-			return nil, os.NewSyscallError("socketpair", err)
+			return 0, nil, os.NewSyscallError("socketpair", err)
 		}
 		mine = os.NewFile(uintptr(fds[0]), "attach")
 		theirs := os.NewFile(uintptr(fds[1]), "attach")
@@ -183,7 +184,7 @@ func (e *Engine) spawnMonitor(c *Container, attach bool, size *TTYSize) (*Attach
 		if mine != nil {
 			mine.Close()
 		}
-		return nil, err
+		return 0, nil, err
 	}
 	trace.Mark("monitor spawned")
 	go cmd.Wait() // reaped while we live; after, init adopts it
@@ -193,19 +194,19 @@ func (e *Engine) spawnMonitor(c *Container, attach bool, size *TTYSize) (*Attach
 		if mine != nil {
 			mine.Close()
 		}
-		return nil, &ExitError{125, fmt.Errorf("the container's monitor ended before starting it: %s", tail(e.ctrPath(c.ID, "monitor.log")))}
+		return 0, nil, &ExitError{125, fmt.Errorf("the container's monitor ended before starting it: %s", tail(e.ctrPath(c.ID, "monitor.log")))}
 	}
 	if msg.Error != "" {
 		if mine != nil {
 			mine.Close()
 		}
-		return nil, &ExitError{msg.Code, errors.New(msg.Error)}
+		return 0, nil, &ExitError{msg.Code, errors.New(msg.Error)}
 	}
 	trace.Mark("container running")
 	if mine == nil {
-		return nil, nil
+		return msg.Pid, nil, nil
 	}
-	return newAttached(mine), nil
+	return msg.Pid, newAttached(mine), nil
 }
 
 // tail is the last line of a file, for errors.
