@@ -556,7 +556,8 @@ func (h *handle) reconcile() {
 	st.Status, st.ExitCode, st.Pid, st.MonitorPid = StatusExited, code, 0, 0
 	st.FinishedAt = time.Now().UTC()
 	h.save()
-	if c.HostConfig.AutoRemove {
-		h.remove(true)
+	// a removal asked for (--rm, or an rm -f whose monitor died) is finished
+	if c.HostConfig.AutoRemove || st.RemovalRequested {
+		h.remove(c.HostConfig.AutoRemove || st.RemoveVolumes)
 	}
 }
