@@ -143,3 +143,25 @@ web() {
 	ctr -0 rm -f rmf
 	ctr -0 run --rm --name rmf -p 8090:80 -v rmfvol:/data busybox true
 }
+
+@test "rm -f whose monitor dies before it removed the container: the next ls finishes the removal (no record, name, link or mount left)" {
+	web rmd -p 8091:80
+	local id=$CTR pid mon st
+	pid=$(field rmd '{{.State.Pid}}')
+	mon=$(monitor_pid rmd)
+	# what rm -f records before its kill, then the monitor dies first
+	st="$DATA/containers/$id/state.json"
+	jq -c '.ManuallyStopped = true | .RemovalRequested = true' "$st" >"$st.new" && mv "$st.new" "$st"
+	kill -9 "$mon"
+	wait_for_exit "$mon"
+	ctr -0 ls -a -q
+	[ -z "$output" ]
+	wait_for_exit "$pid"
+	[ ! -e "$DATA/containers/$id" ] || fail "record left"
+	m=$(grep -F " $DATA/" /proc/self/mountinfo) && fail "mounts left under the data root: $m"
+	[ -z "$(ls "$ROOT")" ] || fail "runtime state left: $(ls "$ROOT")"
+	"$NETLAB" diff "$LAB" "$TEST_DIR/before.snap" || fail "links, addresses or rules left"
+	ctr ! inspect rmd
+	web rmd -p 8091:80
+	ctr -0 rm -f rmd
+}
