@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"myrunc/image"
+	"myrunc/internal/lockfile"
 	"myrunc/internal/trace"
 	"myrunc/libcontainer"
 	"myrunc/network"
@@ -118,39 +119,40 @@ func (e *Engine) start(ref string, attach bool, size *TTYSize) (*Container, *Att
 		return nil, nil, &ExitError{1, fmt.Errorf("cannot start a paused container, try unpause instead")}
 	case c.State.Running():
 		return c, nil, nil
-	case c.State.Status == statusRemoving || c.State.Status == StatusDead:
+	case c.State.Status == statusRemoving || c.State.Status == StatusDead || c.State.RemovalRequested:
 		return nil, nil, &ExitError{1, fmt.Errorf("container %s is marked for removal and cannot be started", c.Name)}
 	}
-	c.State.ManuallyStopped, c.State.RestartCount = false, 0
-	if err := h.save(); err != nil {
-		return nil, nil, err
+	// a container just created has nothing to reset: no write
+	if st := &c.State; st.ManuallyStopped || st.RestartCount != 0 {
+		st.ManuallyStopped, st.RestartCount = false, 0
+		if err := h.save(); err != nil {
+			return nil, nil, err
+		}
 	}
-	a, err := e.spawnMonitor(c, attach, size)
+	pid, a, err := e.spawnMonitor(c, attach, size)
 	if err != nil {
 		return nil, nil, err
 	}
-	c, err = e.load(c.ID)
-	if err != nil {
-		return nil, nil, err
-	}
+	// what the monitor recorded, without reading it back
+	c.State.Status, c.State.Pid = StatusRunning, pid
 	return c, a, nil
 }
 
 // spawnMonitor starts `myrunc container monitor ID` in its own session
-// and waits for its word that the container runs.
-func (e *Engine) spawnMonitor(c *Container, attach bool, size *TTYSize) (*Attached, error) {
+// and waits for its word that the container runs: its init's pid.
+func (e *Engine) spawnMonitor(c *Container, attach bool, size *TTYSize) (int, *Attached, error) {
 	// this program itself (the engine program, wherever it runs from);
 	// it inherits MYRUNC_SELF_EXE, the user's myrunc, for what it writes
 	const exe = "/proc/self/exe"
 	statusR, statusW, err := os.Pipe()
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	defer statusR.Close()
 	logf, err := os.OpenFile(e.ctrPath(c.ID, "monitor.log"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
 		statusW.Close()
-		return nil, err
+		return 0, nil, err
 	}
 	defer logf.Close()
 	args := []string{"myrunc", "--root", c.RuntimeRoot, "--data-root", e.DataRoot}
@@ -165,7 +167,7 @@ func (e *Engine) spawnMonitor(c *Container, attach bool, size *TTYSize) (*Attach
 		fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 		if err != nil {
 			statusW.Close()
-			return nil, os.NewSyscallError("socketpair", err)
+			return 0, nil, os.NewSyscallError("socketpair", err)
 		}
 		mine = os.NewFile(uintptr(fds[0]), "attach")
 		theirs := os.NewFile(uintptr(fds[1]), "attach")
@@ -183,7 +185,7 @@ func (e *Engine) spawnMonitor(c *Container, attach bool, size *TTYSize) (*Attach
 		if mine != nil {
 			mine.Close()
 		}
-		return nil, err
+		return 0, nil, err
 	}
 	trace.Mark("monitor spawned")
 	go cmd.Wait() // reaped while we live; after, init adopts it
@@ -193,19 +195,19 @@ func (e *Engine) spawnMonitor(c *Container, attach bool, size *TTYSize) (*Attach
 		if mine != nil {
 			mine.Close()
 		}
-		return nil, &ExitError{125, fmt.Errorf("the container's monitor ended before starting it: %s", tail(e.ctrPath(c.ID, "monitor.log")))}
+		return 0, nil, &ExitError{125, fmt.Errorf("the container's monitor ended before starting it: %s", tail(e.ctrPath(c.ID, "monitor.log")))}
 	}
 	if msg.Error != "" {
 		if mine != nil {
 			mine.Close()
 		}
-		return nil, &ExitError{msg.Code, errors.New(msg.Error)}
+		return 0, nil, &ExitError{msg.Code, errors.New(msg.Error)}
 	}
 	trace.Mark("container running")
 	if mine == nil {
-		return nil, nil
+		return msg.Pid, nil, nil
 	}
-	return newAttached(mine), nil
+	return msg.Pid, newAttached(mine), nil
 }
 
 // tail is the last line of a file, for errors.
@@ -443,10 +445,15 @@ func (e *Engine) Remove(ref string, force, volumes bool) error {
 			}
 			return fmt.Errorf("cannot remove container \"/%s\": container is %s: stop the container before removing or force remove", h.c.Name, what)
 		}
-		h.c.State.ManuallyStopped = true
+		// the monitor sees the exit first: it tears the container down and
+		// removes it itself, in one go; we wait for it to let go
+		st := &h.c.State
+		st.ManuallyStopped, st.RemovalRequested, st.RemoveVolumes = true, true, volumes
 		h.save()
 		if ct := runtimeContainer(h.c); ct != nil {
-			ct.Signal(unix.SIGKILL, true)
+			// the init of its pid namespace takes every other process
+			// with it; the runtime signals each one itself without one
+			ct.Signal(unix.SIGKILL, false)
 		}
 		id := h.c.ID
 		h.unlock()
@@ -457,7 +464,7 @@ func (e *Engine) Remove(ref string, force, volumes bool) error {
 		trace.Mark("monitor gone")
 		if h, err = e.lock(id); err != nil {
 			if IsNotFound(err) {
-				return nil // --rm removed it
+				return nil // the monitor removed it
 			}
 			return err
 		}
@@ -470,18 +477,24 @@ func (e *Engine) Remove(ref string, force, volumes bool) error {
 	return h.remove(volumes)
 }
 
-// waitMonitorGone polls until the container's monitor has exited.
+// waitMonitorGone waits until the container's monitor has let go of its
+// lock (it ended, or finished with the container), at most d: a blocking
+// flock is the notification, no polling.
 func (e *Engine) waitMonitorGone(id string, d time.Duration) bool {
-	end := time.Now().Add(d)
-	sleep := time.Millisecond
-	for e.monitorAlive(id) {
-		if time.Now().After(end) {
-			return false
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		// the lock file goes with the container: gone means done too
+		if f, err := lockfile.Open(e.ctrPath(id, "monitor.lock"), unix.LOCK_EX, false); err == nil {
+			f.Close()
 		}
-		time.Sleep(sleep)
-		sleep = min(2*sleep, 20*time.Millisecond)
+	}()
+	select {
+	case <-done:
+		return true
+	case <-time.After(d):
+		return false
 	}
-	return true
 }
 
 // remove deletes a stopped container under its lock: whatever of it the
@@ -498,18 +511,29 @@ func (h *handle) remove(volumes bool) error {
 	}
 	e.unprepare(c)
 	trace.Mark("network released")
-	if store, err := image.Open(e.DataRoot); err == nil {
-		if err := store.UnmountRootfs(c.ID, ""); err != nil {
-			return err
+	return h.removeRecord(volumes, true)
+}
+
+// removeRecord removes what is left of a container torn down (nothing
+// runs, nothing mounted, no network): with layer its writable layer,
+// then its record and name, and with volumes its anonymous volumes.
+func (h *handle) removeRecord(volumes, layer bool) error {
+	e, c := h.e, h.c
+	if layer {
+		if store, err := image.Open(e.DataRoot); err == nil {
+			if err := store.UnmountRootfs(c.ID, ""); err != nil {
+				return err
+			}
 		}
+		trace.Mark("writable layer removed")
 	}
-	trace.Mark("writable layer removed")
 	gone := filepath.Join(e.dir, ".rm-"+c.ID)
 	if err := os.Rename(e.ctrDir(c.ID), gone); err != nil {
 		return err
 	}
 	e.releaseName(c.Name, c.ID)
 	os.RemoveAll(gone)
+	trace.Mark("record removed")
 	if volumes {
 		e.removeVolumesOf(c, true)
 	}
@@ -533,7 +557,8 @@ func (h *handle) reconcile() {
 	st.Status, st.ExitCode, st.Pid, st.MonitorPid = StatusExited, code, 0, 0
 	st.FinishedAt = time.Now().UTC()
 	h.save()
-	if c.HostConfig.AutoRemove {
-		h.remove(true)
+	// a removal asked for (--rm, or an rm -f whose monitor died) is finished
+	if c.HostConfig.AutoRemove || st.RemovalRequested {
+		h.remove(c.HostConfig.AutoRemove || st.RemoveVolumes)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
+	"myrunc/image"
 	"myrunc/internal/lockfile"
 	"myrunc/internal/trace"
 	"myrunc/libcontainer"
@@ -41,6 +42,8 @@ type monitor struct {
 	attach *frameConn
 	log    *logWriter
 	size   *TTYSize // the pty's size before the start, if the starter has a terminal
+	// rootfsRef keeps a detached root filesystem alive until the CLI is told
+	rootfsRef *os.File
 
 	mu      sync.Mutex
 	stdin   io.WriteCloser // the container's stdin (pipe or pty master)
@@ -103,17 +106,20 @@ func (m *monitor) run() {
 		return
 	}
 	backoff := 100 * time.Millisecond
+	var ct *libcontainer.Container // the last run's, deleted by finish
 	for first := true; ; first = false {
 		started := time.Now()
-		code, oom, err := m.runOnce(first)
+		var code int
+		var oom bool
+		code, oom, ct, err = m.runOnce(first)
 		if err != nil && first {
-			m.teardown()
+			m.teardown(nil, false)
 			m.failStart(code, err)
 			return
 		}
 		h, lerr := e.lock(c.ID)
 		if lerr != nil { // removed under us: nothing left to record
-			m.teardown()
+			m.teardown(ct, false)
 			m.sendExit(code)
 			return
 		}
@@ -136,12 +142,23 @@ func (m *monitor) run() {
 		st.RestartCount++
 		h.save()
 		h.unlock()
+		// the network stays for the next run (its Attach detaches it)
+		deleteRun(ct)
+		ct = nil
 		if !m.sleepUnlessStopped(backoff) {
 			break
 		}
 		backoff = min(2*backoff, time.Minute)
 	}
-	m.finish()
+	m.finish(ct)
+}
+
+// deleteRun deletes a run's runtime container (cgroups, state), if any.
+func deleteRun(ct *libcontainer.Container) {
+	if ct != nil {
+		ct.Delete(true)
+		trace.Mark("runtime deleted")
+	}
 }
 
 // setup mounts the root filesystem and writes the bundle.
@@ -272,20 +289,21 @@ func (io *runIO) close() {
 	}
 }
 
-// runOnce creates and starts the container, waits for its end and
-// deletes it; it returns the exit code and whether the OOM killer struck.
-func (m *monitor) runOnce(first bool) (code int, oom bool, err error) {
+// runOnce creates and starts the container and waits for its end; it
+// returns the exit code, whether the OOM killer struck and the runtime's
+// container, stopped, for the caller to delete (nil if it did not start).
+func (m *monitor) runOnce(first bool) (code int, oom bool, _ *libcontainer.Container, err error) {
 	c := m.c
 	null, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
 	if err != nil {
-		return 125, false, err
+		return 125, false, nil, err
 	}
 	defer null.Close()
 	opts := &libcontainer.CreateOpts{Bundle: m.e.bundleDir(c.ID), Spec: m.spec, Stdin: null, Stdout: null,
 		Stderr: null, AttachConsole: c.Config.Tty}
 	rio, err := m.newRunIO(opts)
 	if err != nil {
-		return 125, false, err
+		return 125, false, nil, err
 	}
 	defer rio.close()
 	// a restart makes the runtime's container again
@@ -295,30 +313,29 @@ func (m *monitor) runOnce(first bool) (code int, oom bool, err error) {
 	ct, err := m.createStarted(opts, rio, first)
 	if err != nil {
 		m.closeStdin()
-		return startCode(err), false, err
+		return startCode(err), false, nil, err
 	}
 	trace.Mark("running")
 	code, werr := ct.Wait()
+	// a traced monitor prints its teardown's timeline too (in monitor.log)
+	trace.Restart()
 	trace.Mark("exited")
 	if werr != nil {
 		code = 255
 	}
 	rio.drain()
+	trace.Mark("output drained")
 	// the cgroup outlives the init until Delete: its OOM kill count is there
-	if mgr, lerr := cgroups.Load(ct.State().CgroupPath); lerr == nil {
-		if st, serr := mgr.Stats(); serr == nil && st.OOMKills > 0 {
-			oom = true
-		}
+	if n, oerr := cgroups.OOMKills(ct.State().CgroupPath); oerr == nil && n > 0 {
+		oom = true
 	}
 	m.mu.Lock()
 	m.ct = nil
 	m.mu.Unlock()
 	m.closeStdin()
-	trace.Mark("drained")
+	trace.Mark("oom checked")
 	// the network is detached by the next run's Attach, or released by finish
-	ct.Delete(true)
-	trace.Mark("deleted")
-	return code, oom, nil
+	return code, oom, ct, nil
 }
 
 // createStarted creates the container, plugs in its network, starts it
@@ -468,12 +485,12 @@ func (m *monitor) sleepUnlessStopped(d time.Duration) bool {
 	return true
 }
 
-// finish records the final exit, releases the network and the root
-// filesystem, removes the container for --rm, and tells the CLI.
-func (m *monitor) finish() {
+// finish tears the last run down, records the final exit, removes the
+// container for --rm or rm -f, and tells the CLI.
+func (m *monitor) finish(ct *libcontainer.Container) {
 	e, id := m.e, m.c.ID
-	m.teardown()
-	trace.Mark("teardown")
+	removing := m.c.HostConfig.AutoRemove || m.c.State.RemovalRequested
+	m.teardown(ct, removing)
 	h, err := e.lock(id)
 	if err != nil {
 		m.sendExit(m.c.State.ExitCode)
@@ -484,16 +501,72 @@ func (m *monitor) finish() {
 		st.Status = StatusExited
 	}
 	st.MonitorPid = 0
-	h.save()
 	code := st.ExitCode
-	if h.c.HostConfig.AutoRemove {
-		h.remove(true)
+	if h.c.HostConfig.AutoRemove || st.RemovalRequested {
+		// torn down already if we knew before; else remove does it
+		if h.removeRecord(h.c.HostConfig.AutoRemove || st.RemoveVolumes, !removing) != nil {
+			h.save() // rm (or the next listing) finishes it
+		}
+	} else {
+		h.save()
 	}
 	h.unlock()
 	m.sendExit(code)
+	trace.Mark("lock released")
+	if m.rootfsRef != nil {
+		m.rootfsRef.Close() // the overlay's final unmount, its sync
+		trace.Mark("rootfs released")
+	}
 }
 
-func (m *monitor) teardown() { m.e.unprepare(m.c) }
+// teardown deletes the run's runtime container (its cgroups), releases
+// the network and unmounts the root filesystem, all at once: none waits
+// for another (a v1 cgroup's rmdir, a veth's delete and an overlay's
+// unmount each wait on the kernel). The writable layer goes too when the
+// container is being removed (removing).
+func (m *monitor) teardown(ct *libcontainer.Container, removing bool) {
+	e, c := m.e, m.c
+	var wg sync.WaitGroup
+	wg.Go(func() { deleteRun(ct) })
+	wg.Go(func() { network.Release(e.DataRoot, c.ID); trace.Mark("network released") })
+	if removing {
+		m.rootfsRef = detachRootfs(e.rootfsDir(c.ID))
+	} else {
+		unmount(e.rootfsDir(c.ID))
+	}
+	trace.Mark("rootfs unmounted")
+	if removing {
+		if store, err := image.Open(e.DataRoot); err == nil {
+			store.UnmountRootfs(c.ID, "")
+			trace.Mark("writable layer removed")
+		}
+	}
+	wg.Wait()
+	trace.Mark("teardown")
+}
+
+// detachRootfs takes a root filesystem about to be deleted off the mount
+// table at once, and returns a reference that keeps its superblock alive
+// until closed (nil if it was not mounted): an overlay's last unmount
+// syncs its whole upper filesystem (every other writer's dirty data on
+// it too), which closing the reference then pays, after the CLI is told.
+func detachRootfs(dir string) *os.File {
+	if !isMounted(dir) {
+		return nil
+	}
+	ref, err := os.OpenFile(dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		unmount(dir)
+		return nil
+	}
+	if err := unix.Unmount(dir, unix.MNT_DETACH); err != nil {
+		ref.Close()
+		unmount(dir)
+		return nil
+	}
+	unmount(dir) // anything stacked below it
+	return ref
+}
 
 func (m *monitor) sendExit(code int) {
 	// done with the container: a command the CLI runs next (rm) must not

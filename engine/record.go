@@ -125,6 +125,10 @@ type State struct {
 	// ManuallyStopped: stop or kill ended it; restart policies then wait
 	// for the next start (unless-stopped for good).
 	ManuallyStopped bool `json:"ManuallyStopped,omitempty"`
+	// RemovalRequested: rm -f killed it; its monitor removes it once it
+	// has torn it down (with its anonymous volumes if RemoveVolumes).
+	RemovalRequested bool `json:"RemovalRequested,omitempty"`
+	RemoveVolumes    bool `json:"RemoveVolumes,omitempty"`
 	// MonitorPid is the monitor's pid while one runs.
 	MonitorPid int `json:"MonitorPid,omitempty"`
 	// Generation counts starts: wait and stop see an exit as a change.

@@ -211,8 +211,15 @@ func (e *Engine) List() ([]*Container, error) {
 		if err != nil {
 			return nil, err
 		}
+		if c.State.RemovalRequested && e.monitorAlive(id) {
+			continue // rm -f's monitor is removing it
+		}
 		if e.needsReconcile(c) {
-			if h, err := e.lock(id); err == nil {
+			h, err := e.lock(id)
+			if IsNotFound(err) {
+				continue // reconciling finished a removal (--rm, rm -f)
+			}
+			if err == nil {
 				c = h.c
 				h.unlock()
 			}
@@ -283,6 +290,10 @@ func (e *Engine) lock(id string) (*handle, error) {
 	h := &handle{e: e, c: c, lock: f}
 	if e.needsReconcile(c) {
 		h.reconcile()
+		if _, err := os.Stat(e.ctrPath(id, "config.json")); err != nil {
+			h.unlock() // it finished a removal (--rm, rm -f)
+			return nil, &NotFoundError{Ref: id}
+		}
 	}
 	return h, nil
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/vishvananda/netlink"
 
@@ -107,17 +108,27 @@ func Detach(dataRoot, id string) error {
 // detach removes c's rules and veths and frees its dynamic addresses
 // (kept in the record as the one to ask for again); idempotent.
 func (s *Store) detach(c *Container) error {
-	var errs []error
+	// the rules and the links go at once: each waits on the kernel
+	// (an nft commit, a device's unregistering)
+	var portsErr error
+	var wg sync.WaitGroup
 	if len(c.Ports) > 0 {
-		if fw, err := newFirewall(); err == nil {
-			errs = append(errs, fw.deleteTagged(tableName, chainPorts, tagPrefixCtr+c.ID), fw.flush("unpublish ports of "+c.Name))
-		} else {
-			errs = append(errs, err)
-		}
+		wg.Go(func() {
+			fw, err := newFirewall()
+			if err == nil {
+				err = errors.Join(fw.deleteTagged(tableName, chainPorts, tagPrefixCtr+c.ID), fw.flush("unpublish ports of "+c.Name))
+			}
+			portsErr = err
+			trace.Mark("network: ports unpublished")
+		})
 	}
+	var errs []error
 	for _, ep := range c.Endpoints {
 		errs = append(errs, deleteLink(ep.HostVeth))
 	}
+	trace.Mark("network: veths deleted")
+	wg.Wait()
+	errs = append(errs, portsErr)
 	s.freeAddresses(c, false)
 	c.Pid, c.PidStart = 0, 0
 	return errors.Join(errs...)

@@ -13,6 +13,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"myrunc/internal/selfexe"
+	"myrunc/internal/trace"
 	"myrunc/network/ipam"
 )
 
@@ -269,6 +270,7 @@ func (s *Store) release(c *Container) error {
 	if err2 := s.deleteContainer(c.ID); err == nil {
 		err = err2
 	}
+	trace.Mark("network: forgotten")
 	for _, ep := range c.Endpoints {
 		if ep.Network == DefaultBridge && len(s.users(DefaultBridge)) == 0 {
 			if n, _, lerr := s.LoadNetwork(DefaultBridge); lerr == nil {

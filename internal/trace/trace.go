@@ -43,6 +43,17 @@ func Enable() {
 	Mark("start")
 }
 
+// Restart drops the events so far (a long-lived process's next
+// timeline starts here).
+func Restart() {
+	if !enabled {
+		return
+	}
+	mu.Lock()
+	events = events[:0]
+	mu.Unlock()
+}
+
 // Enabled says whether --trace is on.
 func Enabled() bool { return enabled }
 

@@ -112,3 +112,56 @@ web() {
 	ctr -0 rm -f holder
 	run MR network rm fixed
 }
+
+@test "rm -f of a running container with a port and volumes: on return nothing runs or is mounted, no link, rule or record is left; the same name, port and volume serve at once" {
+	web rmf -p 8090:80 -v rmfvol:/data -v /anon
+	local id=$CTR pid anon
+	pid=$(field rmf '{{.State.Pid}}')
+	anon=$(field rmf '{{range .Mounts}}{{if eq .Destination "/anon"}}{{.Name}}{{end}}{{end}}')
+	[ -n "$anon" ]
+	retry 5 in_lab wget -qO /dev/null http://127.0.0.1:8090/
+	ctr -0 rm -f -v rmf
+	# the monitor removes it and rm returns once it has: all of it is
+	# already gone, nothing is left for later
+	[ ! -e "/proc/$pid" ] || fail "the container's init $pid still exists"
+	m=$(grep -F " $DATA/" /proc/self/mountinfo) && fail "mounts left under the data root: $m"
+	[ -z "$(ls "$ROOT")" ] || fail "runtime state left: $(ls "$ROOT")"
+	[ -z "$(ls "$DATA/containers")" ] || fail "container records left: $(ls "$DATA/containers")"
+	[ -z "$(ls "$DATA/containers/.names")" ] || fail "names left: $(ls "$DATA/containers/.names")"
+	[ -z "$(find "$DATA/containers" -name '.rm-*')" ] || fail "a removed record is still being deleted"
+	[ ! -e "$DATA/network/containers/$id.json" ] || fail "network record left"
+	# the bridge went with its last container: the lab is as before
+	"$NETLAB" diff "$LAB" "$TEST_DIR/before.snap" || fail "links, addresses or rules left"
+	ctr -0 ls -a -q
+	[ -z "$output" ]
+	vol -0 ls -q
+	[ "$output" = rmfvol ]
+	# the same name, port and named volume, at once
+	web rmf -p 8090:80 -v rmfvol:/data
+	retry 5 in_lab wget -qO "$TEST_DIR/page" http://127.0.0.1:8090/
+	[ "$(cat "$TEST_DIR/page")" = rmf ]
+	ctr -0 rm -f rmf
+	ctr -0 run --rm --name rmf -p 8090:80 -v rmfvol:/data busybox true
+}
+
+@test "rm -f whose monitor dies before it removed the container: the next ls finishes the removal (no record, name, link or mount left)" {
+	web rmd -p 8091:80
+	local id=$CTR pid mon st
+	pid=$(field rmd '{{.State.Pid}}')
+	mon=$(monitor_pid rmd)
+	# what rm -f records before its kill, then the monitor dies first
+	st="$DATA/containers/$id/state.json"
+	jq -c '.ManuallyStopped = true | .RemovalRequested = true' "$st" >"$st.new" && mv "$st.new" "$st"
+	kill -9 "$mon"
+	wait_for_exit "$mon"
+	ctr -0 ls -a -q
+	[ -z "$output" ]
+	wait_for_exit "$pid"
+	[ ! -e "$DATA/containers/$id" ] || fail "record left"
+	m=$(grep -F " $DATA/" /proc/self/mountinfo) && fail "mounts left under the data root: $m"
+	[ -z "$(ls "$ROOT")" ] || fail "runtime state left: $(ls "$ROOT")"
+	"$NETLAB" diff "$LAB" "$TEST_DIR/before.snap" || fail "links, addresses or rules left"
+	ctr ! inspect rmd
+	web rmd -p 8091:80
+	ctr -0 rm -f rmd
+}
