@@ -1,9 +1,6 @@
 package image
 
-import (
-	"errors"
-	"io"
-)
+import "io"
 
 // readAhead reads r in a goroutine of its own, up to depth chunks ahead of
 // its reader: a layer's download, digest and decompression run on one
@@ -42,10 +39,7 @@ func (ra *readAhead) run(r io.Reader) {
 		case <-ra.stop:
 			return
 		}
-		n, err := io.ReadFull(r, b)
-		if errors.Is(err, io.ErrUnexpectedEOF) {
-			err = io.EOF
-		}
+		n, err := fill(r, b)
 		select {
 		case ra.full <- chunk{b[:n], err}:
 		case <-ra.stop:
@@ -55,6 +49,21 @@ func (ra *readAhead) run(r io.Reader) {
 			return
 		}
 	}
+}
+
+// fill reads into b until it is full or r fails; r's error as it came
+// (io.ReadFull would turn an early io.EOF into io.ErrUnexpectedEOF, and
+// could not be told from r's own).
+func fill(r io.Reader, b []byte) (int, error) {
+	n := 0
+	for n < len(b) {
+		k, err := r.Read(b[n:])
+		n += k
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 func (ra *readAhead) Read(p []byte) (int, error) {

@@ -30,6 +30,14 @@ func TestReadAhead(t *testing.T) {
 		t.Fatalf("got %d bytes, %v", len(got), err)
 	}
 
+	// the reader's own io.ErrUnexpectedEOF (a cut download) stays one
+	ra = newReadAhead(io.MultiReader(bytes.NewReader(data[:100]), iotest.ErrReader(io.ErrUnexpectedEOF)), 4096, 2)
+	_, err = io.ReadAll(ra)
+	ra.Close()
+	if err != io.ErrUnexpectedEOF {
+		t.Fatalf("a cut stream read as %v", err)
+	}
+
 	// abandoned while its reader blocks: then runs once the reader returns
 	pr, pw := io.Pipe()
 	ra = newReadAhead(pr, 4096, 2)
