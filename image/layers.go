@@ -266,15 +266,21 @@ func (s *Store) stream(j *layerJob, r io.Reader, blobFile *os.File, diffDir stri
 	if err != nil {
 		return 0, fmt.Errorf("layer %s: %w", blobName(j), err)
 	}
-	defer closeFn()
+	defer func() { closeFn() }()
 	diffHash := sha256.New()
 	tr := io.TeeReader(tarStream, &countWriter{w: diffHash, n: &j.tarSize})
 	var size int64
 	if diffDir != "" {
-		st, err := unpack.Apply(diffDir, tr)
+		ra := newReadAhead(tr, 1<<20, 8)
+		st, err := unpack.Apply(diffDir, ra)
 		if err != nil {
+			// its goroutine may wait on the network: it ends when the
+			// caller closes the body, and closes the decompressor then
+			ra.Abandon(closeFn)
+			closeFn = func() {}
 			return 0, fmt.Errorf("layer %s: %w", blobName(j), err)
 		}
+		ra.Close() // Apply read to the end: done reading br before it is read here
 		size = st.Size
 	} else if _, err := io.Copy(io.Discard, tr); err != nil {
 		return 0, fmt.Errorf("layer %s: %w", blobName(j), err)

@@ -38,14 +38,14 @@ func (s *Store) Push(ctx context.Context, ref string, o RemoteOptions) (*PushRes
 	}
 	opts, err := o.remoteOpts(ctx, r)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("pushing %s: %w", ref, err)
 	}
 	vimg, err := partial.CompressedToImage(&storeImage{s: s, img: img})
 	if err != nil {
 		return nil, err
 	}
 	if err := remote.Write(r, vimg, opts...); err != nil {
-		return nil, fmt.Errorf("pushing %s: %w", ref, explainAuth(r.Context().Registry, err))
+		return nil, fmt.Errorf("pushing %s: %w", ref, explainRemote(r.Context().Registry, err))
 	}
 	res := &PushResult{Tag: FullName(r), Digest: img.ManifestDigest, Size: int64(len(img.ManifestRaw))}
 	for _, l := range img.Manifest.Layers {

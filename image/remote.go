@@ -2,7 +2,6 @@ package image
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -11,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
@@ -22,7 +20,7 @@ type RemoteOptions struct {
 	// Platform picks from a manifest list: "os/arch[/variant]", "" = host.
 	Platform string
 	// Insecure allows plain HTTP and unverified TLS to any registry;
-	// localhost and 127.0.0.0/8 may speak HTTP without it, as in Docker.
+	// localhost and 127.0.0.0/8 are insecure without it, as in Docker.
 	Insecure bool
 	Reporter Reporter
 }
@@ -41,13 +39,21 @@ func (o RemoteOptions) remoteOpts(ctx context.Context, ref name.Reference) ([]re
 		}
 		plat = *p
 	}
-	base := http.DefaultTransport.(*http.Transport).Clone()
-	base.TLSClientConfig = &tls.Config{InsecureSkipVerify: o.Insecure}
-	base.ResponseHeaderTimeout = 60 * time.Second
 	host := ref.Context().RegistryStr()
+	tlsConf, err := registryTLS(host, o.Insecure || isLoopback(host))
+	if err != nil {
+		return nil, err
+	}
+	auth, err := resolveAuth(ref.Context())
+	if err != nil {
+		return nil, err
+	}
+	base := http.DefaultTransport.(*http.Transport).Clone()
+	base.TLSClientConfig = tlsConf
+	base.ResponseHeaderTimeout = 60 * time.Second
 	return []remote.Option{
 		remote.WithContext(ctx),
-		remote.WithAuthFromKeychain(authn.DefaultKeychain),
+		remote.WithAuth(auth),
 		remote.WithPlatform(plat),
 		remote.WithTransport(&httpPolicy{base: base, host: host, allowHTTP: o.Insecure || isLoopback(host)}),
 		remote.WithRetryBackoff(remote.Backoff{Duration: 500 * time.Millisecond, Factor: 2, Jitter: 0.1, Steps: 3}),
@@ -121,11 +127,11 @@ func (s *Store) Pull(ctx context.Context, ref string, o RemoteOptions) (_ *PullR
 	defer func() { s.endOp(op, err) }()
 	opts, err := o.remoteOpts(ctx, r)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("pulling %s: %w", ref, err)
 	}
 	desc, err := remote.Get(r, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("pulling %s: %w", ref, explainAuth(r.Context().Registry, err))
+		return nil, fmt.Errorf("pulling %s: %w", ref, explainRemote(r.Context().Registry, err))
 	}
 	if !desc.MediaType.IsIndex() && !desc.MediaType.IsImage() {
 		return nil, fmt.Errorf("pulling %s: unknown manifest media type %q", ref, desc.MediaType)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/docker/cli/cli/config"
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
@@ -38,4 +39,38 @@ func explainAuth(reg name.Registry, err error) error {
 	}
 	a, kerr := authn.DefaultKeychain.Resolve(reg)
 	return &authError{registry: reg.RegistryStr(), hadCreds: kerr == nil && a != authn.Anonymous, err: err}
+}
+
+// explainRemote names what a registry's refusal means for the user: a
+// 401, a certificate we do not trust.
+func explainRemote(reg name.Registry, err error) error {
+	return explainTLS(reg.RegistryStr(), explainAuth(reg, err))
+}
+
+// resolveAuth asks the Docker config (and its credential helpers) for
+// repo's credentials once, for every request of a pull or push; a
+// helper's failure names the helper (go-containerregistry says only
+// "error getting credentials - err: exit status 1").
+func resolveAuth(repo name.Repository) (authn.Authenticator, error) {
+	a, err := authn.DefaultKeychain.Resolve(repo)
+	if err != nil {
+		return nil, fmt.Errorf("registry %s: %s: %w", repo.RegistryStr(), credentialSource(repo.RegistryStr()), err)
+	}
+	return a, nil
+}
+
+// credentialSource says where the Docker config takes host's credentials
+// from: its credHelpers entry, its credsStore, or the file itself.
+func credentialSource(host string) string {
+	cf, err := config.Load(config.Dir())
+	if err != nil {
+		return "Docker config"
+	}
+	if h := cf.CredentialHelpers[host]; h != "" {
+		return fmt.Sprintf("credential helper docker-credential-%s (credHelpers in %s)", h, cf.Filename)
+	}
+	if cf.CredentialsStore != "" {
+		return fmt.Sprintf("credential helper docker-credential-%s (credsStore in %s)", cf.CredentialsStore, cf.Filename)
+	}
+	return "credentials from " + cf.Filename
 }

@@ -8,7 +8,7 @@
 # stale or empty). Run as root on Debian 12. Groups:
 #   build  gcc libc6-dev libseccomp-dev pkg-config make git, then `go mod download`
 #   test   bats jq busybox-static util-linux bsdutils python3 iproute2 iptables kmod procps tar gzip uidmap nftables strace
-#          docker-registry skopeo zstd curl umoci   (image tests: a private registry, skopeo, umoci)
+#          docker-registry skopeo zstd curl umoci openssl   (image tests: a private registry, skopeo, umoci, TLS certs)
 #          podman   (image_build.bats: podman loads a built image and builds the same Dockerfile)
 #          mmdebstrap   (the engine's book scenarios: a Debian image made from packages)
 #          docker.io   (image_interop.bats: a private dockerd loads what `image save` writes)
@@ -21,7 +21,7 @@ set -euo pipefail
 
 declare -A G=(
 	[build]="gcc libc6-dev libseccomp-dev pkg-config make git"
-	[test]="bats jq busybox-static util-linux bsdutils python3 iproute2 iptables kmod procps tar gzip uidmap nftables strace docker-registry skopeo zstd curl umoci mmdebstrap podman docker.io"
+	[test]="bats jq busybox-static util-linux bsdutils python3 iproute2 iptables kmod procps tar gzip uidmap nftables strace docker-registry skopeo zstd curl umoci openssl mmdebstrap podman docker.io"
 	[bench]="runc crun time containernetworking-plugins podman"
 	[engines]="containerd docker.io podman conmon umoci busybox-static jq file"
 )

@@ -47,7 +47,8 @@ func Apply(dir string, r io.Reader) (Stats, error) {
 	if err != nil {
 		return Stats{}, &os.PathError{Op: "open", Path: dir, Err: err}
 	}
-	u := &unpacker{root: fd, buf: make([]byte, 256<<10), parents: map[string]int{}}
+	u := &unpacker{root: fd, buf: make([]byte, 256<<10), parents: map[string]int{}, dirs: map[int]dirInfo{},
+		asRoot: unix.Geteuid() == 0 && unix.Getegid() == 0, umask: processUmask()}
 	defer u.close()
 	tr := tar.NewReader(r)
 	for {
@@ -92,6 +93,11 @@ type unpacker struct {
 	parents map[string]int
 	// fds dropped from parents, still in use by the entry at hand
 	retired []int
+	// what each open directory fd passes on to new entries (fds stay
+	// open, so unique, until the end)
+	dirs   map[int]dirInfo
+	asRoot bool // new entries are owned by 0:0
+	umask  uint32
 }
 
 func (u *unpacker) close() {
@@ -123,7 +129,7 @@ func (u *unpacker) entry(hdr *tar.Header, r io.Reader) error {
 		if hdr.Typeflag != tar.TypeDir {
 			return errors.New("the layer's root must be a directory")
 		}
-		return u.meta(u.root, "", "", hdr)
+		return u.meta(u.root, "", "", hdr, existing)
 	}
 	dir, base := path.Split(name)
 	dir = strings.TrimSuffix(dir, "/")
@@ -134,9 +140,11 @@ func (u *unpacker) entry(hdr *tar.Header, r io.Reader) error {
 	if err != nil {
 		return err
 	}
+	perm := uint32(hdr.Mode) & 0o777
+	m := freshWith(perm)
 	switch hdr.Typeflag {
 	case tar.TypeDir:
-		err = u.mkdir(parent, dir, base)
+		m, err = u.mkdir(parent, dir, base, perm)
 	case tar.TypeReg, tar.TypeRegA, tar.TypeGNUSparse:
 		return u.file(parent, name, base, hdr, r)
 	case tar.TypeSymlink:
@@ -149,14 +157,14 @@ func (u *unpacker) entry(hdr *tar.Header, r io.Reader) error {
 	case tar.TypeChar, tar.TypeBlock, tar.TypeFifo:
 		mode := map[byte]uint32{tar.TypeChar: unix.S_IFCHR, tar.TypeBlock: unix.S_IFBLK, tar.TypeFifo: unix.S_IFIFO}[hdr.Typeflag]
 		dev := int(unix.Mkdev(uint32(hdr.Devmajor), uint32(hdr.Devminor)))
-		err = u.replace(parent, dir, base, func() error { return unix.Mknodat(parent, base, mode|0o600, dev) })
+		err = u.replace(parent, dir, base, func() error { return unix.Mknodat(parent, base, mode|perm, dev) })
 	default:
 		return nil // global headers and types no filesystem holds
 	}
 	if err != nil {
 		return err
 	}
-	return u.meta(parent, name, base, hdr)
+	return u.meta(parent, name, base, hdr, m)
 }
 
 // parent opens the directory dir (a cleaned name) inside the root,
@@ -215,19 +223,21 @@ func (u *unpacker) mkdirAll(dir string) (int, error) {
 	return at, nil
 }
 
-func (u *unpacker) mkdir(parent int, dir, base string) error {
-	err := unix.Mkdirat(parent, base, 0o700)
+// mkdir makes base with perm, or keeps the directory there (tar merges a
+// directory named again; its metadata is updated).
+func (u *unpacker) mkdir(parent int, dir, base string, perm uint32) (made, error) {
+	err := unix.Mkdirat(parent, base, perm)
 	if err != unix.EEXIST {
-		return err
+		return freshWith(perm), err
 	}
 	var st unix.Stat_t
 	if err := unix.Fstatat(parent, base, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
-		return err
+		return existing, err
 	}
 	if st.Mode&unix.S_IFMT == unix.S_IFDIR {
-		return nil // a directory again: tar merges, its metadata is updated
+		return existing, nil
 	}
-	return u.replace(parent, dir, base, func() error { return unix.Mkdirat(parent, base, 0o700) })
+	return freshWith(perm), u.replace(parent, dir, base, func() error { return unix.Mkdirat(parent, base, perm) })
 }
 
 // replace runs create; if the name exists, it removes what is there first
@@ -310,8 +320,9 @@ func (u *unpacker) hardlink(parent int, dir, base, linkname string) error {
 }
 
 func (u *unpacker) file(parent int, name, base string, hdr *tar.Header, r io.Reader) error {
+	perm := uint32(hdr.Mode) & 0o777
 	open := func() (int, error) {
-		return unix.Openat(parent, base, unix.O_CREAT|unix.O_EXCL|unix.O_WRONLY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
+		return unix.Openat(parent, base, unix.O_CREAT|unix.O_EXCL|unix.O_WRONLY|unix.O_NOFOLLOW|unix.O_CLOEXEC, perm)
 	}
 	fd, err := open()
 	if err == unix.EEXIST {
@@ -323,40 +334,68 @@ func (u *unpacker) file(parent int, name, base string, hdr *tar.Header, r io.Rea
 	if err != nil {
 		return err
 	}
-	f := os.NewFile(uintptr(fd), name)
-	defer f.Close()
-	if isSparse(hdr) {
+	switch {
+	case isSparse(hdr):
+		f := os.NewFile(uintptr(fd), name)
 		err = copySparse(f, r, hdr.Size, u.buf)
-	} else {
-		_, err = io.CopyBuffer(onlyWriter{f}, r, u.buf)
+		f.Close()
+	case hdr.Size > 0:
+		_, err = io.CopyBuffer(fdWriter(fd), r, u.buf)
+		unix.Close(fd)
+	default:
+		unix.Close(fd)
 	}
 	if err != nil {
 		return err
 	}
 	u.stats.Size += hdr.Size
-	return u.meta(parent, name, base, hdr)
+	return u.meta(parent, name, base, hdr, freshWith(perm))
 }
 
-// onlyWriter hides File.ReadFrom: copy_file_range from a pipe or a
-// decompressor falls back anyway, after an extra syscall per file.
-type onlyWriter struct{ w io.Writer }
+// fdWriter writes to a file descriptor with no os.File around it: that
+// costs an fcntl per file to learn whether it is non-blocking, and its
+// ReadFrom tries copy_file_range, which a decompressor cannot feed.
+type fdWriter int
 
-func (o onlyWriter) Write(p []byte) (int, error) { return o.w.Write(p) }
+func (w fdWriter) Write(p []byte) (int, error) {
+	var n int
+	for n < len(p) {
+		k, err := unix.Write(int(w), p[n:])
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return n, &os.PathError{Op: "write", Path: "layer file", Err: err}
+		}
+		n += k
+	}
+	return n, nil
+}
 
 // meta sets owner, mode (after chown, which clears setuid bits), xattrs
-// and times of base in parent.
-func (u *unpacker) meta(parent int, name, base string, hdr *tar.Header) error {
+// and times of base in parent; owner and mode only where m says they
+// differ from the header's.
+func (u *unpacker) meta(parent int, name, base string, hdr *tar.Header, m made) error {
 	flags := unix.AT_SYMLINK_NOFOLLOW
 	if base == "" {
 		flags |= unix.AT_EMPTY_PATH
 	}
-	if err := unix.Fchownat(parent, base, hdr.Uid, hdr.Gid, flags); err != nil {
-		return fmt.Errorf("chown: %w", err)
+	if u.needChown(parent, m, hdr.Uid, hdr.Gid) {
+		if err := unix.Fchownat(parent, base, hdr.Uid, hdr.Gid, flags); err != nil {
+			return fmt.Errorf("chown: %w", err)
+		}
 	}
-	if hdr.Typeflag != tar.TypeSymlink {
-		mode := uint32(hdr.Mode) & 0o7777
+	isDir := hdr.Typeflag == tar.TypeDir
+	if mode := uint32(hdr.Mode) & 0o7777; hdr.Typeflag != tar.TypeSymlink && u.needChmod(parent, m, mode, isDir) {
 		if err := unix.Fchmodat(parent, orDot(base), mode, 0); err != nil {
 			return fmt.Errorf("chmod: %w", err)
+		}
+	}
+	if isDir { // its mode or group may have changed: look again when asked
+		if base == "" {
+			delete(u.dirs, u.root)
+		} else if fd, ok := u.parents[name]; ok {
+			delete(u.dirs, fd)
 		}
 	}
 	for k, v := range hdr.PAXRecords {

@@ -10,32 +10,6 @@ load image_helpers
 setup() { setup_images; }
 teardown() { teardown_test; }
 
-# auth_registry USER PASS: a private registry under $TEST_DIR/reg that wants
-# USER:PASS (bcrypt htpasswd, as the registry requires); sets REGISTRY.
-auth_registry() {
-	command -v docker-registry >/dev/null || skip "docker-registry not installed (scripts/install-deps.sh test)"
-	local reg="$TEST_DIR/reg"
-	mkdir -p "$reg"
-	if command -v htpasswd >/dev/null; then
-		htpasswd -Bbn -C 4 "$1" "$2" >"$reg/htpasswd"
-	else # Debian 12's python3 crypt makes $2b$ (bcrypt) entries; cost 4 keeps each request fast
-		python3 -W ignore -c 'import crypt, sys; print(sys.argv[1] + ":" + crypt.crypt(sys.argv[2], crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=16)))' \
-			"$1" "$2" >"$reg/htpasswd" || fail "no htpasswd and no bcrypt in python3's crypt"
-	fi
-	grep -q '^[^:]*:\$2[aby]\$' "$reg/htpasswd" || fail "not a bcrypt htpasswd entry: $(cat "$reg/htpasswd")"
-	on_teardown "'$REGISTRY_SH' stop '$reg'; rm -rf '$reg'"
-	local out
-	out=$(REGISTRY_AUTH=htpasswd REGISTRY_AUTH_HTPASSWD_REALM=myrunc-test REGISTRY_AUTH_HTPASSWD_PATH="$reg/htpasswd" \
-		"$REGISTRY_SH" start "$reg") || fail "registry did not start"
-	eval "$out"
-}
-
-# docker_config DIR REGISTRY USER:PASS: DIR/config.json with that login in "auths"
-docker_config() {
-	mkdir -p "$1"
-	printf '{"auths":{"%s":{"auth":"%s"}}}\n' "$2" "$(printf %s "$3" | base64 -w0)" >"$1/config.json"
-}
-
 @test "image push/pull to a registry with auth: credentials from DOCKER_CONFIG or ~/.docker/config.json; none or wrong ones are refused by name" {
 	auth_registry alice 's3cret!'
 	mkimage bb.tar --format docker-archive --tag bb:1 --layers 2 --cmd '["cat","/layers/2"]'
