@@ -157,11 +157,16 @@ image_refs() {
 		kill_at "$(random_ms)" container exec e sleep "$MARK"
 	done
 	landed "container exec" 8
-	# each exec'd process that started runs in the container: top lists
-	# every one the host has
+	# each exec'd process still running is in the container: top lists
+	# every one the host has before and after it (some end as they lose
+	# their client)
+	local before after p
+	before=$(procs_left | sed -n "s/^\([0-9]*\): sleep $MARK $/\1/p")
 	ctr -0 top e
-	[ "$(grep -c "sleep $MARK" <<<"$output")" = "$(procs_left | grep -c "sleep $MARK ")" ] ||
-		fail "exec'd processes outside the container's top: $(procs_left)"
+	after=$(procs_left | sed -n "s/^\([0-9]*\): sleep $MARK $/\1/p")
+	for p in $(comm -12 <(sort <<<"$before") <(sort <<<"$after")); do
+		grep -qw "$p" <<<"$output" || fail "exec'd process $p is not in the container's top: $output"
+	done
 	ctr -0 exec e true
 	ctr -0 rm -f e
 	cleanup_all
