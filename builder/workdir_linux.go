@@ -126,6 +126,17 @@ func (b *builder) copySource(from string) (*srcRoot, func(), error) {
 	return &srcRoot{dir: w.rootfs(), what: "--from=" + from}, release, nil
 }
 
+// CleanStale is what `image prune` runs so that a build killed mid-step
+// leaves nothing once pruned, even if no build follows.
+func CleanStale(dataRoot, runtimeRoot string) error {
+	store, err := image.Open(dataRoot)
+	if err != nil {
+		return err
+	}
+	cleanStale(dataRoot, runtimeRoot, store)
+	return nil
+}
+
 // cleanStale removes what builds killed mid-step left: their runtime
 // containers, network reservations, mounts and layers.
 func cleanStale(dataRoot, runtimeRoot string, store *image.Store) {

@@ -215,6 +215,7 @@ func (e *Engine) VolumePrune(all bool) ([]string, int64, error) {
 		return nil, 0, err
 	}
 	defer l.Close()
+	e.removeStaleVolumeTemps()
 	vols, err := e.Volumes()
 	if err != nil {
 		return nil, 0, err
@@ -232,6 +233,15 @@ func (e *Engine) VolumePrune(all bool) ([]string, int64, error) {
 		}
 	}
 	return removed, space, nil
+}
+
+// removeStaleVolumeTemps removes the NAME.tmp directories a create or rm
+// killed part-way left (volumes lock held: no live one is at work).
+func (e *Engine) removeStaleVolumeTemps() {
+	stale, _ := filepath.Glob(filepath.Join(e.DataRoot, "volumes", "*.tmp"))
+	for _, dir := range stale {
+		os.RemoveAll(dir)
+	}
 }
 
 // dirSize adds up the sizes of the files under dir.
@@ -306,13 +316,36 @@ func (e *Engine) populateVolumes(c *Container, rootfs string) error {
 			continue
 		}
 		if !m.NoCopy && isEmptyDir(v.Mountpoint) {
-			if err := copyFromImage(rootfs, m.Destination, v.Mountpoint); err != nil {
+			if err := fillVolume(rootfs, m.Destination, v.Mountpoint); err != nil {
 				return fmt.Errorf("filling volume %s from the image's %s: %w", m.Name, m.Destination, err)
 			}
 		}
 		if err := e.markPopulated(m.Name); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// fillVolume copies beside the volume's empty data directory, then
+// renames the copy over it: a fill cut short leaves only the copy, which
+// the next fill removes, never a half-filled volume taken for a full one.
+func fillVolume(rootfs, dst, data string) error {
+	fill := data + ".fill"
+	if err := os.RemoveAll(fill); err != nil {
+		return err
+	}
+	if err := os.Mkdir(fill, 0o755); err != nil {
+		return err
+	}
+	if err := copyFromImage(rootfs, dst, fill); err != nil {
+		os.RemoveAll(fill)
+		return err
+	}
+	// unix.Rename: os.Rename refuses any existing directory, an empty one too
+	if err := unix.Rename(fill, data); err != nil {
+		os.RemoveAll(fill)
+		return &os.LinkError{Op: "rename", Old: fill, New: data, Err: err}
 	}
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
 
+	"myrunc/builder"
 	"myrunc/image"
 )
 
@@ -252,6 +253,10 @@ var pruneCommand = &cli.Command{
 			if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
 				return nil
 			}
+		}
+		// a build killed mid-step holds a mount and a layer in progress
+		if err := builder.CleanStale(c.String("data-root"), c.String("root")); err != nil {
+			return err
 		}
 		deleted, err := s.Prune(c.Bool("all"))
 		if err != nil {

@@ -9,84 +9,10 @@
 # no layer or temp dir beyond the loaded base image. Each test in its
 # own network lab; the kills that landed are printed to the TAP stream.
 
-load engine_helpers
+load engine_fault_helpers
 
-setup() {
-	setup_engine
-	# one container run and gone makes the stores' empty directories and
-	# the default bridge's record: the state every later cleanup returns to
-	MR container run --rm busybox true </dev/null >/dev/null || fail "warm-up run failed"
-	MR network prune -f </dev/null >/dev/null || fail "warm-up prune failed"
-	data_snapshot "$TEST_DIR/data.before"
-}
+setup() { setup_faults; }
 teardown() { teardown_engine; }
-
-# data_snapshot FILE: the data root's directories and files, less the
-# engine's bookkeeping that may legitimately change (lock files, name
-# index, the network store's allocation file is checked by address reuse)
-data_snapshot() {
-	(cd "$DATA" && find . -mindepth 1 \( -name '*.lock' -o -name .names \) -prune -o -print | LC_ALL=C sort) >"$1"
-}
-
-# kill_at MS ARGS...: myrunc ARGS on the lab's host, killed with -9 after
-# MS milliseconds (nsenter execs myrunc, so $! is the engine command)
-kill_at() {
-	local ms=$1
-	shift
-	"${HOST_ENTER[@]}" "$MYRUNC" --root "$ROOT" --data-root "$DATA" "$@" </dev/null >/dev/null 2>&1 3>&- &
-	local pid=$!
-	sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
-	kill -9 "$pid" 2>/dev/null || true
-	# 137: the kill landed before the command finished (a finished but
-	# unreaped one still takes the signal, so kill's status says nothing)
-	local rc=0
-	wait "$pid" 2>/dev/null || rc=$?
-	[ "$rc" != 137 ] || KILLED=$((KILLED + 1))
-}
-
-# random_ms [MAX]: 10..MAX (200) milliseconds
-random_ms() { echo $((10 + RANDOM % (${1:-200} - 9))); }
-
-# cleanup_all: what a user runs after a crash; every command must succeed
-cleanup_all() {
-	local ids id
-	ctr -0 ls -a
-	ids=$(MR container ls -aq --no-trunc </dev/null) || fail "ls -aq failed"
-	for id in $ids; do
-		ctr -0 inspect "$id"
-	done
-	[ -z "$ids" ] || ctr -0 rm -f -v $ids
-	run MR image prune -f </dev/null
-	[ "$status" = 0 ] || fail "image prune: $output"
-	run MR network prune -f </dev/null
-	[ "$status" = 0 ] || fail "network prune: $output"
-	run MR volume prune -f </dev/null
-	[ "$status" = 0 ] || fail "volume prune: $output"
-}
-
-# assert_back_to_start: the checks after cleanup_all
-assert_back_to_start() {
-	local m d
-	# a create killed before its record leaves an empty directory that ls
-	# takes for a create in progress for a minute: age them, as a minute
-	# would, and the next ls must remove them
-	for d in "$DATA"/containers/*; do
-		[ -e "$d/config.json" ] || [ ! -d "$d" ] || touch -d '2 minutes ago' "$d"
-	done
-	ctr -0 ls -a
-	[ -z "$output" ] || [ "${#lines[@]}" = 1 ] || fail "containers left: $output"
-	m=$(grep -F " $DATA/" /proc/self/mountinfo) && fail "mounts left under the data root: $m"
-	[ -z "$(ls "$ROOT")" ] || fail "runtime state left: $(ls "$ROOT")"
-	m=$(lab_unchanged) || fail "$m"
-	data_snapshot "$TEST_DIR/data.after"
-	diff "$TEST_DIR/data.before" "$TEST_DIR/data.after" >"$TEST_DIR/data.diff" ||
-		fail "data root differs from after the base image load: $(cat "$TEST_DIR/data.diff")"
-}
-
-# held_addresses: IPAM addresses some owner holds, in every network
-held_addresses() {
-	cat "$DATA"/network/networks/*.json 2>/dev/null | jq -c '.. | objects | select(has("owners")) | .owners' | grep -v '^{}$' || true
-}
 
 @test "container run -d -p killed with -9 at 10-200 ms: rm -f and the prunes leave nothing, no address held" {
 	local i KILLED=0
