@@ -30,9 +30,11 @@ hide_unified() {
 		unset _HIDE_UNIFIED_IN_NS
 		# a throw-away tmpfs, not a bare umount: in "legacy" mode crun still
 		# writes <unified>/<path>/cgroup.procs, which would otherwise land on
-		# the host's /sys/fs/cgroup tmpfs under the mountpoint
+		# the host's /sys/fs/cgroup tmpfs under the mountpoint; big enough for
+		# the 1000-alive and 100-at-once modes (a file and a dir per container
+		# that crun leaves; 1m filled up: ENOSPC), only used pages cost memory
 		if [ "$(stat -fc %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ]; then
-			mount -t tmpfs -o size=1m,mode=755 ocibench-nounified /sys/fs/cgroup/unified
+			mount -t tmpfs -o size=64m,mode=755 ocibench-nounified /sys/fs/cgroup/unified
 		else
 			echo "hide-unified: no cgroup2 mount at /sys/fs/cgroup/unified; nothing to hide" >&2
 		fi
