@@ -211,8 +211,10 @@ func (e *Engine) List() ([]*Container, error) {
 		if err != nil {
 			return nil, err
 		}
-		if c.State.RemovalRequested && e.monitorAlive(id) {
-			continue // rm -f's monitor is removing it
+		// rm -f's monitor is removing it; one still running was not killed
+		// (its rm -f was cut short) and must stay listed for a second rm -f
+		if c.State.RemovalRequested && !c.State.Running() && e.monitorAlive(id) {
+			continue
 		}
 		if e.needsReconcile(c) {
 			h, err := e.lock(id)
