@@ -56,6 +56,8 @@ func (s *Store) updateIndex(fn func(*index) error) error {
 		return err
 	}
 	defer l.Close()
+	// a command killed mid-write left its temporary; writers hold this lock
+	atomicfile.RemoveStale(s.root)
 	ix, err := s.readIndex()
 	if err != nil {
 		return err

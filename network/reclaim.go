@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+
+	"myrunc/internal/atomicfile"
 )
 
 // openReclaimed opens the store and reclaims: what lists or removes
@@ -38,6 +40,11 @@ func openNetworks(dataRoot string) (*Store, []string, error) {
 // our hooks (the container was removed without Release) is released; an
 // address whose owner has no record is freed.
 func (s *Store) reclaim() int {
+	// a command killed between writing a record's temporary and renaming
+	// it left the temporary; every writer holds the store's lock, as we do
+	for _, sub := range []string{"networks", "containers"} {
+		atomicfile.RemoveStale(filepath.Join(s.dir, sub))
+	}
 	all, err := s.Containers()
 	if err != nil {
 		return 0

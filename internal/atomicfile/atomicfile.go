@@ -6,11 +6,14 @@ package atomicfile
 import (
 	"os"
 	"path/filepath"
+	"strings"
 )
+
+const tempInfix = ".tmp-"
 
 // Write replaces path with data.
 func Write(path string, data []byte, perm os.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+tempInfix+"*")
 	if err != nil {
 		return err
 	}
@@ -28,4 +31,23 @@ func Write(path string, data []byte, perm os.FileMode) error {
 		os.Remove(tmp.Name())
 	}
 	return err
+}
+
+// IsTemp tells a temporary of Write (".NAME.tmp-*") from a finished file.
+func IsTemp(name string) bool {
+	base := filepath.Base(name)
+	return strings.HasPrefix(base, ".") && strings.Contains(base, tempInfix)
+}
+
+// RemoveStale removes the temporaries of Writes that were killed before
+// their rename. Only a caller holding the lock that every writer in dir
+// writes under may call it: then no temporary there is still being
+// written.
+func RemoveStale(dir string) {
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if IsTemp(e.Name()) {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
 }

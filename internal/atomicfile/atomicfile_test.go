@@ -25,3 +25,22 @@ func TestWrite(t *testing.T) {
 		t.Fatal("write into a missing directory succeeded")
 	}
 }
+
+func TestRemoveStale(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"a.json", ".a.json.tmp-123", ".hidden", "b.tmp-1"} {
+		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	RemoveStale(dir)
+	entries, _ := os.ReadDir(dir)
+	var left []string
+	for _, e := range entries {
+		left = append(left, e.Name())
+	}
+	if len(left) != 3 || left[0] != ".hidden" || left[1] != "a.json" || left[2] != "b.tmp-1" {
+		t.Fatalf("left %v, want .hidden a.json b.tmp-1", left)
+	}
+	RemoveStale(filepath.Join(dir, "missing")) // no directory: nothing to do
+}

@@ -30,16 +30,12 @@ func Cache(dir, prefix, sum string, data []byte) (string, error) {
 	}
 	old, _ := filepath.Glob(filepath.Join(dir, prefix+"*"))
 	for _, f := range old {
-		if f != path && !isTemp(f) { // another process may have just written ours
+		if f != path && !atomicfile.IsTemp(f) { // another process may have just written ours
 			os.Remove(f)
 		}
 	}
 	return path, atomicfile.Write(path, data, 0o555)
 }
-
-// isTemp tells an atomicfile temporary (".NAME.tmp-*"), being written by
-// another process, from a finished file.
-func isTemp(path string) bool { return filepath.Base(path)[0] == '.' }
 
 // Seal opens path through a detached, read-only bind mount of it: a
 // process that gets hold of the file (/proc/<pid>/exe of a program run

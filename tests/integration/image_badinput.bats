@@ -104,3 +104,15 @@ set_manifest() {
 	assert_nothing_stored
 	[ "$(df --output=used -k "$DATA" | tail -1)" -lt 100 ]
 }
+
+@test "an index temporary left by a command killed before its rename is removed by image prune" {
+	mkimage one.tar --format docker-archive --tag one:1
+	img -0 load -i "$TEST_DIR/one.tar"
+	echo '{"images":' >"$DATA/image/.index.json.tmp-123"
+	img -0 ls
+	assert_output_contains one
+	img -0 prune -f
+	[ ! -e "$DATA/image/.index.json.tmp-123" ] || fail "image prune left the stale index temporary"
+	img -0 ls
+	assert_output_contains one
+}

@@ -87,6 +87,16 @@ ip_of() { # ID [NETWORK]
 	"$NETLAB" diff "$LAB" "$TEST_DIR/before.snap" || fail "rm left something behind"
 }
 
+@test "record temporaries left by a command killed before its rename are removed by the next network command" {
+	mr -0 network create --subnet 10.93.0.0/24 kept
+	echo '{"network":' >"$DATA/network/networks/.gone.json.tmp-123"
+	echo '{' >"$DATA/network/containers/.c1.json.tmp-456"
+	mr -0 network ls
+	assert_output_contains kept
+	[ -z "$(find "$DATA/network" -name '.*.tmp-*')" ] || fail "left: $(find "$DATA/network" -name '.*.tmp-*')"
+	mr -0 network rm kept
+}
+
 @test "network create refuses overlapping subnets and host route collisions, leaving nothing" {
 	mr -0 network create --subnet 10.91.0.0/16 a
 	mr -1 network create --subnet 10.91.5.0/24 b
