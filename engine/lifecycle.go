@@ -493,6 +493,8 @@ func (e *Engine) waitMonitorGone(id string, d time.Duration) bool {
 	case <-done:
 		return true
 	case <-time.After(d):
+		// the goroutine stays blocked in flock: harmless, this command
+		// ends soon, and should it get the lock it lets go at once
 		return false
 	}
 }
@@ -558,7 +560,7 @@ func (h *handle) reconcile() {
 	st.FinishedAt = time.Now().UTC()
 	h.save()
 	// a removal asked for (--rm, or an rm -f whose monitor died) is finished
-	if c.HostConfig.AutoRemove || st.RemovalRequested {
-		h.remove(c.HostConfig.AutoRemove || st.RemoveVolumes)
+	if remove, volumes := c.removal(); remove {
+		h.remove(volumes)
 	}
 }

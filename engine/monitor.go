@@ -489,7 +489,7 @@ func (m *monitor) sleepUnlessStopped(d time.Duration) bool {
 // container for --rm or rm -f, and tells the CLI.
 func (m *monitor) finish(ct *libcontainer.Container) {
 	e, id := m.e, m.c.ID
-	removing := m.c.HostConfig.AutoRemove || m.c.State.RemovalRequested
+	removing, _ := m.c.removal()
 	m.teardown(ct, removing)
 	h, err := e.lock(id)
 	if err != nil {
@@ -502,9 +502,9 @@ func (m *monitor) finish(ct *libcontainer.Container) {
 	}
 	st.MonitorPid = 0
 	code := st.ExitCode
-	if h.c.HostConfig.AutoRemove || st.RemovalRequested {
+	if remove, volumes := h.c.removal(); remove {
 		// torn down already if we knew before; else remove does it
-		if h.removeRecord(h.c.HostConfig.AutoRemove || st.RemoveVolumes, !removing) != nil {
+		if h.removeRecord(volumes, !removing) != nil {
 			h.save() // rm (or the next listing) finishes it
 		}
 	} else {

@@ -141,5 +141,13 @@ func (s *State) Running() bool {
 	return s.Status == StatusRunning || s.Status == StatusPaused || s.Status == StatusRestarting
 }
 
+// removal says whether the container goes when its process ends (--rm,
+// or an rm -f that was cut short), and whether its anonymous volumes go
+// with it.
+func (c *Container) removal() (remove, volumes bool) {
+	auto := c.HostConfig.AutoRemove
+	return auto || c.State.RemovalRequested, auto || c.State.RemoveVolumes
+}
+
 // ShortID is the 12-digit form Docker prints.
 func ShortID(id string) string { return id[:min(12, len(id))] }
