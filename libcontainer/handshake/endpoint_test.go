@@ -6,6 +6,7 @@ import (
 	"io"
 	"myrunc/internal/trace"
 	"os"
+	"sync"
 	"syscall"
 	"testing"
 )
@@ -112,16 +113,21 @@ func (w *wrapErr) Unwrap() error { return w.e }
 
 func TestOutOfOrderIsAnError(t *testing.T) {
 	p, c := pair(t)
-	go func() {
+	// the child's goroutines end before the cleanup closes its end, which
+	// they read and write without a lock
+	var child sync.WaitGroup
+	defer child.Wait()
+	defer p.Close() // the child's blocked read ends
+	child.Go(func() {
 		c.RecvConfig()
 		c.RequestHooks() // parent never answers; a second request is out of order
-	}()
+	})
 	p.SendConfig(&Config{})
 	if _, err := p.Next(); err != nil {
 		t.Fatal(err)
 	}
 	// A second HooksRequest (or Ready) before AckHooks must be rejected.
-	go c.c.send(KindHooksRequest, HooksRequest{})
+	child.Go(func() { c.c.send(KindHooksRequest, HooksRequest{}) })
 	if _, err := p.Next(); err == nil {
 		t.Fatal("out-of-order message accepted")
 	}
