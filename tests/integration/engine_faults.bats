@@ -122,3 +122,16 @@ teardown() { teardown_engine; }
 	cleanup_all
 	assert_back_to_start
 }
+
+@test "a monitor killed after its container's network record went: network prune takes the default bridge down" {
+	# the phase hook (trace.FaultEnv), which the monitor inherits, kills
+	# it in rm -f's teardown between the container's network record's
+	# removal and the bridge's: then no container uses the bridge
+	MYRUNC_TEST_KILL_AT="network: forgotten" rund -p 18400:80 busybox sleep 1000
+	ctr rm -f "$CTR"
+	ctr -0 ls -a
+	[ "${#lines[@]}" -le 2 ] || fail "containers left: $output"
+	"${HOST_ENTER[@]}" ip link show myrunc0 >/dev/null || fail "the bridge went: the monitor was not cut where this test needs"
+	cleanup_all
+	assert_back_to_start
+}
