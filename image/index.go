@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
 	"time"
 
@@ -56,6 +57,7 @@ func (s *Store) updateIndex(fn func(*index) error) error {
 		return err
 	}
 	defer l.Close()
+	s.removeStaleIndexTemps()
 	ix, err := s.readIndex()
 	if err != nil {
 		return err
@@ -68,6 +70,17 @@ func (s *Store) updateIndex(fn func(*index) error) error {
 		return err
 	}
 	return atomicfile.Write(s.path("index.json"), data, 0o600)
+}
+
+// removeStaleIndexTemps removes the temporaries (atomicfile's
+// ".index.json.tmp-*") of index writes killed before their rename: they
+// stayed in the store's root for ever. The index lock is held, so no
+// write is at work.
+func (s *Store) removeStaleIndexTemps() {
+	stale, _ := filepath.Glob(s.path(".index.json.tmp-*"))
+	for _, p := range stale {
+		os.Remove(p)
+	}
 }
 
 func (ix *index) byID(id string) *Record {
