@@ -11,7 +11,8 @@ import (
 )
 
 // GC removes what no image references: work left under tmp/ by a failed
-// or killed command, blobs, layers, short links and lock files. It runs
+// or killed command, an index write's temporary, blobs, layers, short
+// links and lock files. It runs
 // alone (no pull, load or container start in progress); with wait false
 // it returns at once if one is.
 func (s *Store) GC(wait bool) error {
@@ -27,6 +28,12 @@ func (s *Store) GC(wait bool) error {
 		return err
 	}
 	defer l.Close()
+	// the index's own lock, if free (a writer holding it may be waiting
+	// for gc.lock): a temporary seen under it is no live write's
+	if il, err := flock(s.path("lock"), unix.LOCK_EX|unix.LOCK_NB); err == nil {
+		s.removeStaleIndexTemps()
+		il.Close()
+	}
 	if err := removeEntries(s.path("tmp"), func(string) bool { return true }); err != nil {
 		return err
 	}

@@ -56,8 +56,7 @@ func (s *Store) updateIndex(fn func(*index) error) error {
 		return err
 	}
 	defer l.Close()
-	// a command killed mid-write left its temporary; writers hold this lock
-	atomicfile.RemoveStale(s.root)
+	s.removeStaleIndexTemps()
 	ix, err := s.readIndex()
 	if err != nil {
 		return err
@@ -71,6 +70,11 @@ func (s *Store) updateIndex(fn func(*index) error) error {
 	}
 	return atomicfile.Write(s.path("index.json"), data, 0o600)
 }
+
+// removeStaleIndexTemps removes the temporaries of index writes killed
+// before their rename, which would stay in the store's root for ever.
+// Only with the index lock held: then no write is at work.
+func (s *Store) removeStaleIndexTemps() { atomicfile.RemoveStale(s.root) }
 
 func (ix *index) byID(id string) *Record {
 	for _, r := range ix.Images {

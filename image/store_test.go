@@ -193,6 +193,26 @@ func TestGCRemovesLeftovers(t *testing.T) {
 	}
 }
 
+func TestStaleIndexTempsGo(t *testing.T) {
+	for _, how := range []string{"gc", "index write"} {
+		s, _ := Open(t.TempDir())
+		stale := s.path(".index.json.tmp-123")
+		os.WriteFile(stale, []byte("{"), 0o600)
+		var err error
+		if how == "gc" {
+			err = s.GC(true)
+		} else {
+			err = s.updateIndex(func(*index) error { return nil })
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(stale); err == nil {
+			t.Errorf("%s left %s", how, stale)
+		}
+	}
+}
+
 func TestFindAndNames(t *testing.T) {
 	ix := &index{Images: []*Record{
 		{ID: "sha256:" + strings.Repeat("a", 64), RepoTags: []string{"docker.io/library/busybox:latest"}},

@@ -323,5 +323,26 @@ func Prune(dataRoot string) ([]string, error) {
 		}
 		gone = append(gone, name)
 	}
+	if len(s.users(DefaultBridge)) == 0 {
+		errs = append(errs, s.downUnusedDefault())
+	}
 	return gone, errors.Join(errs...)
+}
+
+// downUnusedDefault takes the default network's bridge and rules down
+// when no container uses it, as the release of its last user does: a
+// release or a prepare killed part-way leaves them up with no user, and
+// no later release would take them down. The network's record stays.
+func (s *Store) downUnusedDefault() error {
+	n, _, err := s.LoadNetwork(DefaultBridge)
+	if errors.As(err, new(ErrNotFound)) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := netLinkExists(n.Bridge); err != nil {
+		return nil // down already (a down cut short removes the link last)
+	}
+	return networkDown(n)
 }

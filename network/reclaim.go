@@ -2,6 +2,8 @@ package network
 
 import (
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -83,7 +85,22 @@ func (s *Store) reclaim() int {
 			s.SaveNetwork(net, pool)
 		}
 	}
+	s.removeOrphanFiles()
 	return n
+}
+
+// removeOrphanFiles removes the files directories (hosts, hostname,
+// resolv.conf) of containers that have no record: a release killed
+// between the record's removal and its files' left them for ever.
+// Prepare saves the record before it writes the files, under the same
+// lock, so under the lock such a directory is no live container's.
+func (s *Store) removeOrphanFiles() {
+	entries, _ := os.ReadDir(filepath.Join(s.dir, "files"))
+	for _, e := range entries {
+		if _, err := os.Lstat(s.ctrPath(e.Name())); errors.Is(err, fs.ErrNotExist) {
+			os.RemoveAll(s.filesDir(e.Name()))
+		}
+	}
 }
 
 // bundleHasHooks: the bundle's config.json still runs our attach hook

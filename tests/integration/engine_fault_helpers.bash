@@ -39,13 +39,60 @@ kill_at() {
 	# unreaped one still takes the signal, so kill's status says nothing)
 	local rc=0
 	wait "$pid" 2>/dev/null || rc=$?
-	[ "$rc" != 137 ] || KILLED=$((KILLED + 1))
+	if [ "$rc" = 137 ]; then
+		KILLED=$((KILLED + 1))
+	elif [ -n "${RUN_MS:-}" ] && [ $((ms * 10 / 9)) -lt "$RUN_MS" ]; then
+		# it ended before the kill, faster than when it was timed: the
+		# next kills come before this one did
+		RUN_MS=$((ms * 10 / 9))
+	fi
 }
 
 sleep_ms() { sleep "$(($1 / 1000)).$(printf '%03d' $(($1 % 1000)))"; }
 
 # random_ms [MAX]: 10..MAX (200) milliseconds
 random_ms() { echo $((10 + RANDOM % (${1:-200} - 9))); }
+
+# time_cmd ARGS...: myrunc ARGS on the lab's host, started as kill_at
+# starts it but not killed; it must succeed. RUN_MS: how long it took,
+# the span the kills of the same command are then spread over. Fixed
+# windows do not work: the same command takes 20 ms on a quiet machine
+# and ten times that on a loaded one, and a kill after it ended checks
+# nothing.
+time_cmd() {
+	local t0=${EPOCHREALTIME//[^0-9]/} t1 rc=0
+	"${HOST_ENTER[@]}" "$MYRUNC" --root "$ROOT" --data-root "$DATA" "$@" </dev/null >"$TEST_DIR/timed.out" 2>&1 3>&- || rc=$?
+	t1=${EPOCHREALTIME//[^0-9]/}
+	RUN_MS=$(((t1 - t0) / 1000)) TIMED_MS=$(((t1 - t0) / 1000))
+	[ "$rc" = 0 ] || fail "unkilled $*: status $rc: $(cat "$TEST_DIR/timed.out")"
+}
+
+# calibrated_ms: a kill delay spread evenly over 5-90% of RUN_MS (the
+# timed run, less if a kill came after the command ended)
+calibrated_ms() {
+	local lo=$((RUN_MS * 5 / 100)) hi=$((RUN_MS * 90 / 100))
+	echo $((lo + ((RANDOM << 15) | RANDOM) % (hi - lo + 1)))
+}
+
+# kill_rounds NAME MIN MAX ROUND: runs ROUND 1, ROUND 2, ... (each kills
+# one command with kill_at "$(calibrated_ms)") until MIN kills landed or
+# MAX rounds ran, then prints the count (landed)
+kill_rounds() {
+	local name=$1 min=$2 max=$3 round=$4 n=0
+	KILLED=0
+	while [ "$KILLED" -lt "$min" ] && [ "$n" -lt "$max" ]; do
+		n=$((n + 1))
+		"$round" "$n"
+	done
+	landed "$name" "$n"
+}
+
+# landed NAME ROUNDS: prints the kills that landed to the TAP stream, and
+# fails if none did: the test would have checked nothing
+landed() {
+	echo "# $1: killed $KILLED of $2${TIMED_MS:+ (unkilled: $TIMED_MS ms)}" >&3
+	[ "$KILLED" -gt 0 ] || fail "$1: no kill landed in $2 rounds"
+}
 
 # cleanup_all: what a user runs after a crash; every command must succeed
 cleanup_all() {
