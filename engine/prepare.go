@@ -48,6 +48,29 @@ func (e *Engine) prepareBundle(c *Container) (_ *specs.Spec, err error) {
 			e.unprepare(c)
 		}
 	}()
+	// the user's myrunc, not the engine program's copy: --init mounts it,
+	// the network hooks in the bundle run it
+	exe, err := selfexe.Path()
+	if err != nil {
+		return nil, err
+	}
+	// the network is reserved while the root filesystem is mounted (each
+	// waits on the kernel, neither needs the other); an error of the
+	// request is reported after those of the root filesystem, as before
+	req, reqErr := e.networkRequest(c, exe)
+	prepared := func() (*network.Result, error) { return nil, reqErr }
+	if reqErr == nil {
+		done := make(chan struct{})
+		var res *network.Result
+		var netErr error
+		go func() {
+			defer close(done)
+			res, netErr = network.Prepare(e.DataRoot, *req)
+		}()
+		prepared = func() (*network.Result, error) { <-done; return res, netErr }
+		// before unprepare (deferred above) releases it
+		defer prepared()
+	}
 	if !isMounted(rootfs) {
 		if err := store.MountRootfs(c.ID, img, rootfs); err != nil {
 			return nil, err
@@ -60,12 +83,6 @@ func (e *Engine) prepareBundle(c *Container) (_ *specs.Spec, err error) {
 	if err := checkBinds(c); err != nil {
 		return nil, err
 	}
-	// the user's myrunc, not the engine program's copy: --init mounts it,
-	// the network hooks in the bundle run it
-	exe, err := selfexe.Path()
-	if err != nil {
-		return nil, err
-	}
 	s, err := specFor(c, rootfs, exe)
 	if err != nil {
 		return nil, err
@@ -75,11 +92,7 @@ func (e *Engine) prepareBundle(c *Container) (_ *specs.Spec, err error) {
 			return nil, fmt.Errorf("working directory %s: %w", c.Config.WorkingDir, err)
 		}
 	}
-	req, err := e.networkRequest(c, exe)
-	if err != nil {
-		return nil, err
-	}
-	res, err := network.Prepare(e.DataRoot, *req)
+	res, err := prepared()
 	if err != nil {
 		return nil, err
 	}

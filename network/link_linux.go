@@ -104,20 +104,6 @@ func enableForwarding() error {
 	return nil
 }
 
-func deleteLink(name string) error {
-	l, err := netlink.LinkByName(name)
-	if err != nil {
-		if isNotFound(err) {
-			return nil
-		}
-		return err
-	}
-	if err := netlink.LinkDel(l); err != nil && !isNotFound(err) {
-		return fmt.Errorf("delete %s: %w", name, err)
-	}
-	return nil
-}
-
 // plug makes a veth pair: the host's end on the bridge and up, the
 // other end created straight inside the container's netns as ifName
 // with its address, up, and (for the first network) the default route.
