@@ -25,9 +25,18 @@ func deleteLink(name string) error {
 		}
 		return err
 	}
+	// the request's socket is opened here, in this thread's network
+	// namespace: the goroutine that sends it may run on any thread
+	h, err := netlink.NewHandle(unix.NETLINK_ROUTE)
+	if err != nil {
+		return fmt.Errorf("delete %s: %w", name, err)
+	}
 	unlisted, stop := watchUnregister(l.Attrs().Index)
 	acked := make(chan error, 1)
-	go func() { acked <- netlink.LinkDel(l) }()
+	go func() {
+		defer h.Close()
+		acked <- h.LinkDel(l)
+	}()
 	select {
 	case err = <-acked:
 	case <-unlisted:
