@@ -46,13 +46,15 @@ endif
 # first and embedded in the engine program (the root package with the
 # engine tag: every command), and all in the runtime (the root package
 # without it), which execs the engine for the engine's commands.
+# myrunc_init: the init's cgo build leaves out what only the runtime uses
+# (libseccomp's compiler and its cache's crypto): a smaller, faster start.
 SLIM_INIT := libcontainer/slimbin/myrunc-init
 NSENTER_INIT := libcontainer/slimbin/myrunc-nsinit
 ENGINE_BIN := internal/enginebin/myrunc-engine
 build:
 	CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -ldflags "-s -w" -o $(SLIM_INIT) ./cmd/myrunc-init
 	sha256sum $(SLIM_INIT) | cut -c1-16 >$(SLIM_INIT).sum
-	$(GO) build $(GOFLAGS_BUILD) -ldflags "-s -w -linkmode external -extldflags -static" -o $(NSENTER_INIT) ./cmd/myrunc-init
+	$(GO) build -trimpath -buildvcs=false -tags "$(BUILDTAGS) myrunc_init" -ldflags "-s -w -linkmode external -extldflags -static" -o $(NSENTER_INIT) ./cmd/myrunc-init
 	sha256sum $(NSENTER_INIT) | cut -c1-16 >$(NSENTER_INIT).sum
 	$(GO) build $(GOFLAGS_BUILD_ENGINE) -ldflags "-s -w $(LDFLAGS)" -o $(ENGINE_BIN) .
 	sha256sum $(ENGINE_BIN) | cut -c1-16 >$(ENGINE_BIN).sum

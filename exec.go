@@ -49,7 +49,11 @@ var execCommand = &cli.Command{
 		if err != nil {
 			return err
 		}
-		p, err := execProcess(c, ct)
+		cs, err := ct.Config()
+		if err != nil {
+			return err
+		}
+		p, err := execProcess(c, cs)
 		if err != nil {
 			return err
 		}
@@ -69,7 +73,8 @@ var execCommand = &cli.Command{
 		proc, err := ct.Exec(&libcontainer.ExecOpts{Process: p, PidFile: c.String("pid-file"),
 			PreserveFds: c.Int("preserve-fds"), ConsoleSocket: c.String("console-socket"),
 			AttachConsole: !c.Bool("detach"), User: namedUser(c.String("user")),
-			SubCgroups: subs, IgnorePaused: c.Bool("ignore-paused"), PidfdSocket: c.String("pidfd-socket")})
+			SubCgroups: subs, IgnorePaused: c.Bool("ignore-paused"), PidfdSocket: c.String("pidfd-socket"),
+			Spec: cs})
 		if err != nil {
 			return err
 		}
@@ -94,11 +99,7 @@ var execCommand = &cli.Command{
 
 // execProcess is --process, or the container's own process with the
 // command and the flags' changes.
-func execProcess(c *cli.Context, ct *libcontainer.Container) (*specs.Process, error) {
-	cs, err := ct.Config()
-	if err != nil {
-		return nil, err
-	}
+func execProcess(c *cli.Context, cs *specs.Spec) (*specs.Process, error) {
 	var p *specs.Process
 	if f := c.String("process"); f != "" {
 		data, err := os.ReadFile(f)

@@ -42,6 +42,10 @@ type ExecOpts struct {
 	IgnorePaused bool
 	// PidfdSocket receives a pidfd of the process (see sendPidfd).
 	PidfdSocket string
+	// Spec is the container's config as Config returned it, when the
+	// caller has read it already (nil: Exec reads it): a second decode
+	// of config.json is a tenth of exec's own work.
+	Spec *specs.Spec
 }
 
 // Process is a process Exec started; the caller is its parent.
@@ -92,9 +96,12 @@ func (c *Container) Exec(o *ExecOpts) (*Process, error) {
 	case !st.allows("exec"):
 		return nil, &stateError{"exec", c.id, st}
 	}
-	s, err := c.Config()
-	if err != nil {
-		return nil, err
+	s := o.Spec
+	if s == nil {
+		var err error
+		if s, err = c.Config(); err != nil {
+			return nil, err
+		}
 	}
 	// exec'd processes get the container's filter, as runc gives them
 	filter, err := seccompFor(c.root, s)

@@ -1,4 +1,4 @@
-//go:build cgo
+//go:build cgo && !myrunc_init
 
 // Package seccomp turns config.json's linux.seccomp into a BPF program
 // (Compile, in the runtime, with libseccomp) and installs it (Load, in
