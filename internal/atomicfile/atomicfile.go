@@ -7,6 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"golang.org/x/sys/unix"
+
+	"myrunc/internal/lockfile"
 )
 
 const tempInfix = ".tmp-"
@@ -50,4 +54,18 @@ func RemoveStale(dir string) {
 			os.Remove(filepath.Join(dir, e.Name()))
 		}
 	}
+}
+
+// WriteSweeping is Write for a directory no other lock guards (a cache):
+// under the directory's own lock it first removes what killed writes
+// left. Every writer of the directory must use it.
+func WriteSweeping(path string, data []byte, perm os.FileMode) error {
+	dir := filepath.Dir(path)
+	l, err := lockfile.Open(filepath.Join(dir, ".lock"), unix.LOCK_EX, true)
+	if err != nil {
+		return err
+	}
+	defer l.Close()
+	RemoveStale(dir)
+	return Write(path, data, perm)
 }

@@ -44,3 +44,18 @@ func TestRemoveStale(t *testing.T) {
 	}
 	RemoveStale(filepath.Join(dir, "missing")) // no directory: nothing to do
 }
+
+func TestWriteSweeping(t *testing.T) {
+	dir := t.TempDir()
+	stale := filepath.Join(dir, ".f.tmp-killed")
+	os.WriteFile(stale, []byte("half"), 0o600)
+	if err := WriteSweeping(filepath.Join(dir, "f"), []byte("whole"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Fatalf("the killed write's temporary is still there: %v", err)
+	}
+	if data, _ := os.ReadFile(filepath.Join(dir, "f")); string(data) != "whole" {
+		t.Fatalf("content %q", data)
+	}
+}

@@ -34,7 +34,7 @@ func Cache(dir, prefix, sum string, data []byte) (string, error) {
 			os.Remove(f)
 		}
 	}
-	return path, atomicfile.Write(path, data, 0o555)
+	return path, atomicfile.WriteSweeping(path, data, 0o555)
 }
 
 // Seal opens path through a detached, read-only bind mount of it: a

@@ -50,7 +50,7 @@ func CompileCached(dir string, s *specs.LinuxSeccomp) (*Program, error) {
 	// a failed cache write only costs the next container a compile
 	entry := cacheEntry{Key: key, Sum: bpfSum(p.BPF), Program: p}
 	if data, err := fastjson.Marshal(&entry); err == nil && os.MkdirAll(dir, 0o700) == nil {
-		_ = atomicfile.Write(path, data, 0o600)
+		_ = atomicfile.WriteSweeping(path, data, 0o600)
 	}
 	return p, nil
 }

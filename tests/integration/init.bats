@@ -21,7 +21,10 @@ slim_file() {
 @test "create runs the slim init from --root/.cache/init and drops those of other builds" {
 	mkdir -p "$ROOT/.cache/init"
 	echo stale >"$ROOT/.cache/init/myrunc-init-0123456789abcdef"
+	# what a create killed while writing the init leaves
+	echo half >"$ROOT/.cache/init/.myrunc-init-0123456789abcdef.tmp-123"
 	create_container "$CID"
+	[ ! -e "$ROOT/.cache/init/.myrunc-init-0123456789abcdef.tmp-123" ] || fail "a killed write's temporary is left"
 	local f pid
 	f="$(slim_file | grep -v 0123456789abcdef || true)"
 	# make build always embeds it: a build without it is a broken build

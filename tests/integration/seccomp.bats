@@ -77,9 +77,13 @@ seccomp() {
 @test "seccomp: the compiled filter is cached under --root" {
 	seccomp '[{"names": ["mkdirat"], "action": "SCMP_ACT_ERRNO"}]'
 	update_config '.process.args = ["true"]'
+	# what a create killed while writing the cache leaves
+	mkdir -p "$ROOT/.cache/seccomp"
+	echo half >"$ROOT/.cache/seccomp/.0123.json.tmp-123"
 	run_fg "$CID"
 	assert_status 0
 	[ "$(ls "$ROOT/.cache/seccomp" | wc -l)" = 1 ] || fail "cache: $(ls -la "$ROOT/.cache/seccomp")"
+	[ ! -e "$ROOT/.cache/seccomp/.0123.json.tmp-123" ] || fail "a killed write's temporary is left"
 }
 
 # A profile older than close_range(2) refuses it: the init then lists its
