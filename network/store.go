@@ -166,9 +166,14 @@ func (s *Store) SaveContainer(c *Container) error {
 }
 
 func (s *Store) deleteContainer(id string) error {
+	// the files first: a kill in between leaves a record, which a later
+	// release finishes, not files that nothing names
+	if err := os.RemoveAll(s.filesDir(id)); err != nil {
+		return err
+	}
 	err := os.Remove(s.ctrPath(id))
-	if err == nil || errors.Is(err, fs.ErrNotExist) {
-		err = os.RemoveAll(s.filesDir(id))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
 	}
 	return err
 }
