@@ -465,7 +465,11 @@ func (m *monitor) readAttach() {
 			}
 		case frameSignal:
 			if ct != nil && len(p) == 4 {
-				ct.Signal(unix.Signal(binary.BigEndian.Uint32(p)), false)
+				sig := binary.BigEndian.Uint32(p)
+				if m.c.HostConfig.Init {
+					awaitCaught(ct.InitPid(), int(sig), 2*time.Second)
+				}
+				ct.Signal(unix.Signal(sig), false)
 			}
 		}
 	}

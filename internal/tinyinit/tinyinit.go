@@ -9,7 +9,9 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"strconv"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -23,6 +25,7 @@ func Main(args []string) {
 		fmt.Fprintln(os.Stderr, "docker-init: no command given (usage: docker-init -- COMMAND [ARG...])")
 		os.Exit(1)
 	}
+	startDelayForTests()
 	sigs := make(chan os.Signal, 32)
 	signal.Notify(sigs)
 	cmd := exec.Command(args[0], args[1:]...)
@@ -57,5 +60,16 @@ func Main(args []string) {
 				os.Exit(ws.ExitStatus())
 			}
 		}
+	}
+}
+
+// startDelayEnv (milliseconds, at most a second) holds the init back
+// before it catches signals: a test hook that makes the slow start of a
+// loaded machine happen on demand.
+const startDelayEnv = "MYRUNC_TEST_INIT_DELAY_MS"
+
+func startDelayForTests() {
+	if ms, err := strconv.Atoi(os.Getenv(startDelayEnv)); err == nil && ms > 0 {
+		time.Sleep(time.Duration(min(ms, 1000)) * time.Millisecond)
 	}
 }

@@ -66,6 +66,16 @@ cg_value() {
 	wait "$cli" || status=$?
 	[ "$status" = 130 ]
 	[ "$(field fg '{{.State.Status}} {{.State.ExitCode}}')" = "exited 130" ]
+	# a Ctrl-C that comes before docker-init catches signals (its start is
+	# slow on a loaded machine; the hook makes it so) is held until it does
+	"$MRX" container run --init --name fg3 -e MYRUNC_TEST_INIT_DELAY_MS=700 busybox sleep 1000 >/dev/null 2>&1 &
+	cli=$!
+	wait_status fg3 running
+	kill -INT "$cli"
+	status=0
+	timeout 10 tail --pid="$cli" -f /dev/null || fail "the Ctrl-C was lost: the CLI still runs"
+	wait "$cli" || status=$?
+	[ "$status" = 130 ]
 	# the CLI killed with -9 leaves the container running, as Docker's
 	"$MRX" container run --name fg2 busybox sleep 1000 >/dev/null 2>&1 &
 	cli=$!
